@@ -1,0 +1,46 @@
+# Thin shell over `python -m pipeline`. Every target sets itself up from a
+# fresh clone: the virtualenv is created and the project installed on demand.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RAW    ?= data/raw
+OUT    ?= data/out
+CORPUS ?= ../shared/corpus
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup extract test eval golden golden-check dictionary clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $@
+
+extract: $(STAMP)
+	$(PY) -m pipeline extract $(RAW) $(OUT)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+# Scores the corpus and the samples against tests/gold (BASELINES=1 adds jieba and THULAC).
+eval: $(STAMP)
+	$(PY) -m pipeline extract --quiet $(CORPUS) .cache/eval/corpus
+	$(PY) -m pipeline extract --quiet data/raw .cache/eval/samples
+	$(PY) -m pipeline eval --gold tests/gold/corpus --out .cache/eval/corpus $(if $(BASELINES),--baselines)
+	$(PY) -m pipeline eval --gold tests/gold/samples --out .cache/eval/samples $(if $(BASELINES),--baselines)
+
+# Rewrites tests/golden from a fresh extraction; commit the diff with a message saying which rows changed and why.
+golden: $(STAMP)
+	$(PY) -m pipeline extract --quiet $(CORPUS) .cache/golden/corpus
+	$(PY) -m pipeline extract --quiet data/raw .cache/golden/samples
+	$(PY) -m pipeline golden .cache/golden/corpus tests/golden/corpus
+	$(PY) -m pipeline golden .cache/golden/samples tests/golden/samples
+
+dictionary: $(STAMP)
+	$(PY) -m pipeline dictionary docs/DATA_DICTIONARY.md
+
+clean:
+	rm -rf $(OUT) .cache

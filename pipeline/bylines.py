@@ -1,0 +1,124 @@
+"""Stage `bylines`: datelines, byline paragraphs and photo credits, by rules.
+
+Forms handled (patterns in rules/structure.toml):
+- dateline with bylines: `株洲日报·掌上株洲讯(记者/陈正明 通讯员/覃琳)1月7日,…`,
+  `株洲日报讯(全媒体记者/邹家虎 周圆) 2月16日,…`, `新华社电 …`,
+  `新华社北京2月16日电(记者张三)…` (place and date taken apart);
+- a byline paragraph: `株洲日报·掌上株洲记者刘琼 通讯员曾倩`,
+  `株洲日报全媒体记者/廖明 通讯员/崔林`;
+- photo credits, alone or ending a caption: `记者/何春林 摄`,
+  `株洲日报·掌上株洲记者/刘平 翻拍`, `通讯员供图`, `芦淞区委宣传部 供图`.
+Names are 2-4 Han characters between role words and separators, so a role
+word never ends up in a name and two names are never glued together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from .records import Byline, Dateline
+from .rules import StructureRules
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    group: regex.Pattern  # one role with its names
+    byline_line: regex.Pattern  # a whole byline paragraph
+    credit_tail: regex.Pattern  # a photo credit at the end of a line
+    org_credit_tail: regex.Pattern  # an organization's credit: 芦淞区委宣传部 供图
+    parenthesis: regex.Pattern
+
+
+@lru_cache(maxsize=4)
+def _patterns(rules: StructureRules) -> _Patterns:
+    role = rules.roles
+    name = rf"(?:(?!{role})\p{{Han}}){{2,4}}"
+    sep = r"[ \t\u3000、,，]+"
+    group = rf"(?:{rules.paper_prefix})?(?P<role>{role})\s*[/／]?\s*(?P<names>{name}(?:{sep}{name})*)?"
+    groups = rf"(?:{rules.paper_prefix})?{role}\s*[/／]?\s*(?:{name}(?:{sep}{name})*)?(?:\s*(?:{rules.paper_prefix})?{role}\s*[/／]?\s*(?:{name}(?:{sep}{name})*)?)*"
+    return _Patterns(
+        group=regex.compile(group),
+        byline_line=regex.compile(rf"^\s*{groups}\s*$"),
+        credit_tail=regex.compile(rf"(?P<credit>{groups})\s*(?P<verb>{rules.photo_verbs})\s*$"),
+        org_credit_tail=regex.compile(rf"(?:^|(?<=[\s。!?！？”)）]))(?P<org>\p{{Han}}{{2,16}})\s*(?P<verb>供图|提供)\s*$"),
+        parenthesis=regex.compile(r"\s*[(（](?P<inner>[^()（）]{1,80})[)）]"),
+    )
+
+
+def parse_names(text: str, credit: str, rules: StructureRules) -> list[Byline]:
+    """Every (name, role) in a run of byline groups, in printed order."""
+    pats = _patterns(rules)
+    out = []
+    for m in pats.group.finditer(text):
+        names = m.group("names") or ""
+        for name in regex.split(r"[ \t\u3000、,，]+", names.strip()):
+            if name:
+                out.append(Byline(name=name, role=m.group("role"), credit=credit))
+    return out
+
+
+def is_byline_line(text: str, rules: StructureRules) -> bool:
+    """A paragraph that is only a byline: `株洲日报全媒体记者/肖捷`."""
+    return bool(_patterns(rules).byline_line.match(text)) and bool(parse_names(text, "byline", rules))
+
+
+@dataclass
+class Credit:
+    """A photo credit found at the end of a line."""
+
+    start: int  # where the credit begins in the line (caption text is before it)
+    bylines: list[Byline]  # empty when it names no person
+
+
+def find_credit(text: str, rules: StructureRules) -> Credit | None:
+    """The photo credit ending `text`, if it ends with one."""
+    pats = _patterns(rules)
+    stripped = text.rstrip()
+    m = pats.credit_tail.search(stripped)
+    if m:
+        return Credit(m.start("credit"), parse_names(m.group("credit"), "photo", rules))
+    m = pats.org_credit_tail.search(stripped)
+    if m:
+        return Credit(m.start("org"), [])
+    return None
+
+
+def parse_dateline(text: str, rules: StructureRules) -> Dateline | None:
+    """Source, bylines and time phrase at the start of a paragraph, if it has a dateline."""
+    m = rules.dateline_source.match(text)
+    if not m:
+        return None
+    org, rest, verb = m.group("org"), m.group("rest"), m.group("verb")
+    source, place, agency_date = m.group(), None, None
+    if org in rules.agencies:
+        source = org + verb
+        where = regex.match(r"(?P<place>\p{Han}{2,6}?)?(?P<date>\d{1,2}月\d{1,2}日)?$", rest)
+        if where is None:
+            return None
+        place, agency_date = where.group("place"), where.group("date")
+    elif rest and not regex.fullmatch(r"[·\p{Han}]{1,10}", rest):
+        return None
+    pos = m.end()
+    bylines: list[Byline] = []
+    paren = _patterns(rules).parenthesis.match(text, pos)
+    if paren:
+        bylines = parse_names(paren.group("inner"), "byline", rules)
+        pos = paren.end()
+    while pos < len(text) and text[pos] in " \t\u3000:: ":
+        pos += 1
+    dateline = agency_date or time_phrase(text[pos:], rules)
+    return Dateline(source=source, dateline=dateline, place=place, bylines=bylines, body_start=pos)
+
+
+def time_phrase(text: str, rules: StructureRules) -> str | None:
+    """The words before the first comma, when they are a time phrase."""
+    m = regex.search(r"[,，]", text)
+    if not m:
+        return None
+    phrase = regex.sub(r"\s+", "", text[: m.start()])
+    if phrase and rules.time_phrase.match(phrase):
+        return phrase
+    return None

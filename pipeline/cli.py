@@ -1,0 +1,150 @@
+"""Command line: a thin shell over the stage functions.
+
+    python -m pipeline extract RAW OUT [--model DIR]
+    python -m pipeline eval --gold tests/gold/corpus --out OUT [--baselines]
+    python -m pipeline golden OUT GOLDEN_DIR [--check]
+    python -m pipeline model DIR
+    python -m pipeline dictionary [FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .rules import DEFAULT_RULES_DIR
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from .run import run_extract
+
+    raw, out = Path(args.raw), Path(args.out)
+    if not raw.is_dir():
+        print(f"error: RAW folder {raw} does not exist or is not a folder; give the folder of issue files", file=sys.stderr)
+        return 2
+    model = Path(args.model) if args.model else None
+    if model is not None and not (model / "meta.json").exists():
+        print(f"error: no model in {model}; build it with `make model`", file=sys.stderr)
+        return 2
+    try:
+        summary = run_extract(raw, out, Path(args.rules), model, progress=not args.quiet)
+    except OSError as err:
+        print(f"error: cannot write the tables to {out}: {err.strerror or err}; choose a writable OUT", file=sys.stderr)
+        return 1
+    print(summary.line(), file=sys.stderr)
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from .evaluate import gold_mentions, predicted_mentions, render_structure, score_structure
+
+    out = Path(args.out)
+    status = 0
+    for gold_dir in args.gold:
+        gold_dir = Path(gold_dir)
+        print(render_structure(score_structure(gold_dir, out), str(gold_dir)))
+        gold = gold_mentions(gold_dir)
+        if gold:
+            try:
+                from .eval_mentions import render, score
+            except ImportError:
+                print("(mentions not scored: pipeline.eval_mentions is not available)")
+                continue
+            pred = predicted_mentions(out)
+            print(f"== mentions: {gold_dir}")
+            print(render(score(gold, {k: pred.get(k, []) for k in gold})))
+            if args.baselines:
+                status |= _eval_baselines(gold_dir, out, gold)
+    return status
+
+
+def _eval_baselines(gold_dir: Path, out: Path, gold: dict) -> int:
+    import pandas as pd
+
+    from .eval_mentions import baseline_mentions, render, score
+
+    articles = pd.read_parquet(out / "articles.parquet").merge(
+        pd.read_parquet(out / "issues.parquet")[["issue_id", "source_file"]], on="issue_id")
+    articles = articles[articles.source_file.isin(list(gold))]
+    for tagger in ("jieba", "thulac"):
+        try:
+            found = baseline_mentions(list(articles.body), tagger=tagger)
+        except ImportError as err:
+            print(f"(baseline {tagger} not scored: {err}; install with `pip install -e .[baselines]`)")
+            continue
+        pred: dict[str, list] = {k: [] for k in gold}
+        for source_file, mentions in zip(articles.source_file, found):
+            pred[source_file].extend((m.text, m.label) for m in mentions)
+        print(f"== mentions, baseline {tagger}: {gold_dir}")
+        print(render(score(gold, pred)))
+    return 0
+
+
+def _golden(args: argparse.Namespace) -> int:
+    from .golden import diff_golden, write_golden
+
+    out, golden = Path(args.out), Path(args.golden)
+    if args.check:
+        diff = diff_golden(out, golden)
+        if diff:
+            print(diff)
+            return 1
+        print(f"golden files in {golden} match", file=sys.stderr)
+        return 0
+    write_golden(out, golden)
+    print(f"wrote golden files to {golden}", file=sys.stderr)
+    return 0
+
+
+def _model(args: argparse.Namespace) -> int:
+    from .ner import build_model
+
+    path = build_model(Path(args.dir), Path(args.rules))
+    print(f"model written to {path}", file=sys.stderr)
+    return 0
+
+
+def _dictionary(args: argparse.Namespace) -> int:
+    from .schemas import data_dictionary
+
+    text = data_dictionary()
+    if args.file:
+        Path(args.file).write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description="Zhuzhou Daily extraction pipeline")
+    parser.add_argument("--rules", default=str(DEFAULT_RULES_DIR), help="folder of rule files (default: rules/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("extract", help="extract every issue file of RAW into Parquet tables in OUT")
+    p.add_argument("raw")
+    p.add_argument("out")
+    p.add_argument("--model", help="spaCy model folder for entity mentions (from `make model`)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_extract)
+    p = sub.add_parser("eval", help="score OUT against hand-written gold")
+    p.add_argument("--gold", action="append", required=True, help="gold folder (repeatable)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--baselines", action="store_true", help="also score jieba and THULAC on the same gold")
+    p.set_defaults(func=_eval)
+    p = sub.add_parser("golden", help="write (or --check) the golden regression files of OUT")
+    p.add_argument("out")
+    p.add_argument("golden")
+    p.add_argument("--check", action="store_true")
+    p.set_defaults(func=_golden)
+    p = sub.add_parser("model", help="build the spaCy NER pipeline into DIR")
+    p.add_argument("dir")
+    p.set_defaults(func=_model)
+    p = sub.add_parser("dictionary", help="print (or write to FILE) the data dictionary")
+    p.add_argument("file", nargs="?")
+    p.set_defaults(func=_dictionary)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,151 @@
+"""Stage `repair`: undo layout and OCR damage, keeping offsets back to the source.
+
+- `split_lines`: the source as non-empty `Line`s with raw offsets (`\\r\\n`,
+  `\\r`, `\\n` all end a line), blank lines counted, markdown hard breaks noted.
+- `remove_layout_spaces`: spaces the converter left where a printed column
+  wrapped (`党员干 部` -> `党员干部`); spaces between Latin words stay.
+- `headline_text`: the same for headlines, where a space between two phrases
+  is part of the design and stays.
+- `is_cut`: a paragraph that stops in the middle of a sentence.
+- `drop_repeated_blocks`: a run of paragraphs printed twice is kept once.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+from .records import Line, MappedText
+
+_LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_SPACE = regex.compile(r"[ \t\u3000\u00a0]+")
+_HAN = regex.compile(r"\p{Han}")
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-empty lines with their raw start; blank lines only counted."""
+    lines: list[Line] = []
+    blank = 0
+    prev_two_spaces = False
+    index = 0
+    for m in _LINE.finditer(text):
+        chunk = m.group()
+        if not chunk:
+            break
+        body = chunk.rstrip("\r\n")
+        if body.strip(" \t\u3000\u00a0\ufeff"):
+            lines.append(Line(index, body, m.start(), blank, hard_break=prev_two_spaces and blank == 0))
+            prev_two_spaces = body.endswith("  ")
+            blank = 0
+        else:
+            blank += 1
+            prev_two_spaces = False
+        index += 1
+    return lines
+
+
+def char_class(ch: str) -> str:
+    """'han', 'punct' (CJK or ASCII punctuation), 'digit', 'latin' or 'other'."""
+    if _HAN.match(ch):
+        return "han"
+    if ch.isdigit():
+        return "digit"
+    cat = unicodedata.category(ch)
+    if cat.startswith("P") or cat in ("Sm", "Sc", "So") or 0x3000 <= ord(ch) <= 0x303F or 0xFF00 <= ord(ch) <= 0xFF65 and not ch.isalnum():
+        return "punct"
+    if ch.isalpha():
+        return "latin"
+    return "other"
+
+
+def _space_is_layout(left: str, right: str) -> bool:
+    """A space between `left` and `right` chars that a typesetter would not print."""
+    a, b = char_class(left), char_class(right)
+    if "han" in (a, b) and a in ("han", "punct", "digit") and b in ("han", "punct", "digit"):
+        return True
+    return "punct" in (a, b) and "latin" not in (a, b) and "other" not in (a, b)
+
+
+def remove_layout_spaces(piece: MappedText) -> MappedText:
+    """Body text repair: drop layout spaces, collapse the others to one ' '."""
+    text = piece.text
+    keep_text: list[str] = []
+    keep_at: list[int] = []
+    i = 0
+    n = len(text)
+    # Leading/trailing white space of a paragraph goes entirely.
+    start, end = 0, n
+    while start < end and text[start] in " \t\u3000\u00a0\ufeff":
+        start += 1
+    while end > start and text[end - 1] in " \t\u3000\u00a0\ufeff":
+        end -= 1
+    i = start
+    while i < end:
+        m = _SPACE.match(text, i)
+        if m and m.end() <= end:
+            if not _space_is_layout(text[i - 1], text[m.end()]):
+                keep_text.append(" ")
+                keep_at.append(i)
+            i = m.end()
+            continue
+        keep_text.append(text[i])
+        keep_at.append(i)
+        i += 1
+    return MappedText("".join(keep_text), type(piece.offsets)("l", (piece.offsets[k] for k in keep_at)))
+
+
+def headline_text(text: str) -> str:
+    """Headline repair: collapse white space; drop spaces that are layout damage.
+
+    A space stays between two phrases (`以…责任感 坚决巩固住…`); it goes where it
+    touches punctuation, sits between a digit and a Han character, or where one
+    of the fragments it separates is a single Han character (`筑 起疫情`).
+    """
+    fragments = [f for f in _SPACE.split(text.strip().strip("#").strip()) if f]
+    if not fragments:
+        return ""
+    out = fragments[0]
+    for k in range(1, len(fragments)):
+        left, right = fragments[k - 1], fragments[k]
+        single = (len(left) == 1 and _HAN.match(left)) or (len(right) == 1 and _HAN.match(right))
+        a, b = char_class(left[-1]), char_class(right[0])
+        touches_punct = "punct" in (a, b)
+        digit_han = {a, b} == {"digit", "han"}
+        out += ("" if single or touches_punct or digit_han else " ") + right
+    return out
+
+
+def is_cut(text: str, sentence_end: regex.Pattern) -> bool:
+    """True when a paragraph stops mid-sentence (no closing punctuation)."""
+    return not sentence_end.search(text.rstrip())
+
+
+def normalized(text: str) -> str:
+    """Text without any white space, for comparing printed copies."""
+    return _SPACE.sub("", text)
+
+
+def drop_repeated_blocks(paragraphs: list[str], min_run: int = 2, min_single_chars: int = 80) -> list[int]:
+    """Indexes of paragraphs to keep: a run printed twice in a row is kept once.
+
+    A run is `min_run` or more consecutive paragraphs equal (white space
+    ignored) to the run right before it; a single paragraph counts as a run
+    when it is at least `min_single_chars` long.
+    """
+    norm = [normalized(p) for p in paragraphs]
+    drop: set[int] = set()
+    i = 1
+    while i < len(norm):
+        found = 0
+        for size in range(min(i, len(norm) - i), 0, -1):
+            if norm[i : i + size] == norm[i - size : i] and not any(k in drop for k in range(i - size, i)):
+                if size >= min_run or len(norm[i]) >= min_single_chars:
+                    found = size
+                    break
+        if found:
+            drop.update(range(i, i + found))
+            i += found
+        else:
+            i += 1
+    return [k for k in range(len(norm)) if k not in drop]

@@ -1,0 +1,30 @@
+"""Shared fixtures. Real text is read from ../shared/corpus, never copied here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.rules import load_structure_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
+SAMPLES = ROOT / "data" / "raw"
+
+
+@pytest.fixture(scope="session")
+def rules():
+    return load_structure_rules()
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not beside the project")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    return SAMPLES

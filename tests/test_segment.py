@@ -1,0 +1,86 @@
+"""Each headline/body form on a snippet written for the tests."""
+
+from pipeline.extract import structure_issue
+from pipeline.records import SourceText
+
+
+def extract(text: str, rules):
+    source = SourceText("t.txt", "0" * 64, text, "utf-8")
+    return structure_issue(source, rules)
+
+
+def heads(issue):
+    return [(a.kicker, a.headline, a.subtitle, a.kind) for a in issue.articles]
+
+
+def test_markdown_headings_and_subheads(rules):
+    issue = extract(
+        "## 新桥通车\n\n株洲日报讯(记者/王丽)5月1日,新桥通车。\n\n"
+        "# 一座城的变迁\n\n### ——写在建市七十周年之际\n\n株洲日报全媒体记者/何平\n\n开篇的话。\n\n"
+        "#### ●第一部分\n\n内容一。\n", rules)
+    assert heads(issue) == [(None, "新桥通车", None, "news"),
+                            (None, "一座城的变迁", "——写在建市七十周年之际", "feature")]
+    assert issue.articles[1].body == "开篇的话。\n●第一部分\n内容一。"
+
+
+def test_bare_headline_blocks(rules):
+    issue = extract(
+        "全省经济工作会议召开\n\n稳中求进 奋发有为\n\n省委书记作重要讲话\n\n株洲日报讯(记者/王丽) 会议召开了。\n\n"
+        "小区改造完成  \n居民拍手称快\n\n株洲日报讯(记者/何平) 近日,改造完成。\n", rules)
+    assert heads(issue) == [("全省经济工作会议召开", "稳中求进 奋发有为", "省委书记作重要讲话", "news"),
+                            (None, "小区改造完成", "居民拍手称快", "news")]
+
+
+def test_cut_paragraph_is_joined_across_a_caption(rules):
+    issue = extract(
+        "## 志愿者在行动\n\n株洲日报讯(记者/王丽) 志愿者们每天清晨出发,为老人送去\n\n\n\n"
+        "志愿者在分拣物资。记者/王丽 摄\n\n新鲜蔬菜和药品。\n", rules)
+    a = issue.articles[0]
+    assert a.body == "志愿者们每天清晨出发,为老人送去新鲜蔬菜和药品。\n志愿者在分拣物资。"
+    assert [(b.name, b.credit) for b in a.bylines] == [("王丽", "byline"), ("王丽", "photo")]
+
+
+def test_commentary_title_printed_inside_its_text(rules):
+    issue = extract(
+        "## 株洲时评\n\n城市的温度,体现在每一个\n\n## 细节见温度\n\n细节之中。市民的感受最真实。\n\n"
+        "## 另一篇\n\n株洲日报讯(记者/王丽) 消息。\n", rules)
+    a = issue.articles[0]
+    assert (a.kicker, a.headline, a.kind) == ("株洲时评", "细节见温度", "commentary")
+    assert a.body == "城市的温度,体现在每一个细节之中。市民的感受最真实。"
+
+
+def test_photo_news_table_notice_letter_and_jumps(rules):
+    issue = extract(
+        "## 旧文\n\n株洲日报讯(记者/王丽) 项目推进中。\n\n►下转 02版\n\n"
+        "春日花开\n\n\n\n游客在公园赏花。\n\n株洲日报全媒体记者/何平 摄\n\n"
+        "## 考核结果\n\n本报讯 结果如下。\n\n项目\t甲区\t乙区\n名次\t第一\t第二\n排名\t1\t2\n\n"
+        "关于开展评选活动的公告\n\n为做好评选工作,现公告如下。\n\n株洲市评选办公室 2025年3月1日\n\n\n\n"
+        "感谢那些温暖的人\n\n天元区某小学五年级学生\n\n我们收到了很多帮助。\n\n"
+        "◀◀上接01版 工程将于年底完工。\n", rules)
+    assert [a.kind for a in issue.articles] == ["news", "photo", "table", "notice", "letter", "news"]
+    assert issue.articles[0].continues_on == "02版"
+    assert issue.articles[5].continued_from == "01版" and issue.articles[5].headline is None
+    assert issue.articles[2].body.split("\n")[1] == "项目\t甲区\t乙区"
+    assert issue.articles[4].bylines == []
+
+
+def test_repeated_block_stray_line_and_furniture(rules):
+    issue = extract(
+        "## 标题\n\n株洲日报讯(记者/王丽) 开头。\n\n小标题:\n第二行\n\n第一段。\n\n第二段。\n\n"
+        "小标题: 第二行\n\n第一段。\n\n第二段。\n\n控\n\n## 扫一扫关注株洲日报社新媒体\n", rules)
+    assert issue.articles[0].body == "开头。\n小标题:第二行\n第一段。\n第二段。"
+    assert len(issue.articles) == 1
+    reasons = [w.reason for w in issue.warnings]
+    assert "dropped 1 stray one-character line(s)" in reasons
+    assert "article 1: dropped 3 paragraph(s) printed twice" in reasons
+
+
+def test_text_without_structure_is_one_unknown_article_with_a_warning(rules):
+    issue = extract("这是一段没有标题也没有电头的文字," * 10 + "结束。\n", rules)
+    assert [a.kind for a in issue.articles] == ["unknown"]
+    assert issue.warnings[-1].severity == "warning"
+
+
+def test_no_text_at_all_is_a_failure(rules):
+    failure = extract("!!!???\n...\n", rules)
+    assert failure.severity == "error" and failure.reason.startswith("no articles found")
