@@ -89,6 +89,12 @@ ENTITIES = _schema(
     _field("n_articles", pa.int32(), "number of articles it is mentioned in", "3", False),
     _field("first_date", pa.date32(), "first issue_date it appears in", "2023-02-17"),
     _field("last_date", pa.date32(), "last issue_date it appears in", "2024-12-05"),
+    _field("code", pa.string(), "PLACE: administrative code of the place (or of its nearest coded ancestor for towns and villages)", "430211"),
+    _field("parent", pa.string(), "PLACE: the administrative unit it belongs to", "株洲市"),
+    _field("longitude", pa.float64(), "PLACE: longitude of a county-level or larger unit", "113.082216"),
+    _field("latitude", pa.float64(), "PLACE: latitude of a county-level or larger unit", "27.826866"),
+    _field("place_level", pa.int8(), "PLACE: 0 province, 1 prefecture, 2 county, 3 township, 4 village or community, 9 country, 10 foreign city", "2"),
+    _field("org_type", pa.string(), "ORG: party, government, court, military, mass, association, enterprise, school, hospital, media or venue", "party"),
 )
 
 OFFICIALS = _schema(
@@ -99,6 +105,8 @@ OFFICIALS = _schema(
     _field("posts", pa.list_(pa.string()), "the chain split into posts", "['市委常委', '市委秘书长', '市纪委监委主任']", False),
     _field("article_id", pa.string(), "the article", "1bb611471ff94af8-001", False),
     _field("issue_date", pa.date32(), "the issue's date", "2022-01-09"),
+    _field("post_parts", pa.list_(pa.struct([("post", pa.string()), ("organization", pa.string()), ("position", pa.string())])),
+           "each post parsed into organization and position", "[{'post': '市委常委', 'organization': '市委', 'position': '常委'}]"),
 )
 
 FAILURES = _schema(
