@@ -60,8 +60,18 @@ def parse_names(text: str, credit: str, rules: StructureRules) -> list[Byline]:
     return out
 
 
+# Byline paragraphs and photo credits are short: a longer line is never a
+# byline paragraph, and a credit is looked for only in the last
+# `CREDIT_WINDOW` characters of a line. Both bounds keep the (backtracking)
+# patterns linear on pathological lines (a 10-MB line of `记者/`).
+MAX_BYLINE_LINE = 200
+CREDIT_WINDOW = 120
+
+
 def is_byline_line(text: str, rules: StructureRules) -> bool:
     """A paragraph that is only a byline: `株洲日报全媒体记者/肖捷`."""
+    if len(text) > MAX_BYLINE_LINE:
+        return False
     return bool(_patterns(rules).byline_line.match(text)) and bool(parse_names(text, "byline", rules))
 
 
@@ -77,10 +87,11 @@ def find_credit(text: str, rules: StructureRules) -> Credit | None:
     """The photo credit ending `text`, if it ends with one."""
     pats = _patterns(rules)
     stripped = text.rstrip()
-    m = pats.credit_tail.search(stripped)
+    window = max(0, len(stripped) - CREDIT_WINDOW)  # `pos`, not a slice: `^` and look-behinds still see the line
+    m = pats.credit_tail.search(stripped, window)
     if m:
         return Credit(m.start("credit"), parse_names(m.group("credit"), "photo", rules))
-    m = pats.org_credit_tail.search(stripped)
+    m = pats.org_credit_tail.search(stripped, window)
     if m:
         return Credit(m.start("org"), [])
     return None

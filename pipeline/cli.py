@@ -10,7 +10,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from .rules import DEFAULT_RULES_DIR
@@ -22,6 +24,21 @@ def _extract(args: argparse.Namespace) -> int:
     raw, out = Path(args.raw), Path(args.out)
     if not raw.is_dir():
         print(f"error: RAW folder {raw} does not exist or is not a folder; give the folder of issue files", file=sys.stderr)
+        return 2
+    try:
+        os.listdir(raw)
+    except OSError as err:
+        print(f"error: cannot read the RAW folder {raw}: {err.strerror or err}; check its permissions", file=sys.stderr)
+        return 2
+    from .run import discover_inputs
+
+    if not discover_inputs(raw):
+        print(f"error: RAW folder {raw} has no issue files (hidden files and READMEs are skipped); "
+              "check that it is the right folder", file=sys.stderr)
+        return 2
+    problem = _unwritable(out)
+    if problem:
+        print(f"error: cannot write the tables to {out}: {problem}; choose a writable OUT folder", file=sys.stderr)
         return 2
     model = Path(args.model) if args.model else None
     if model is not None and not (model / "meta.json").exists():
@@ -36,14 +53,32 @@ def _extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unwritable(out: Path) -> str | None:
+    """Why OUT cannot take the tables, or None: it is created and a file is tried in it."""
+    if out.exists() and not out.is_dir():
+        return "it exists and is not a folder"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=out)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        return err.strerror or str(err)
+    return None
+
+
 def _eval(args: argparse.Namespace) -> int:
-    from .evaluate import gold_mentions, predicted_mentions, render_structure, score_structure
+    from .evaluate import (gold_mentions, predicted_mentions, render_entities, render_structure, score_entities,
+                           score_structure)
 
     out = Path(args.out)
     status = 0
     for gold_dir in args.gold:
         gold_dir = Path(gold_dir)
         print(render_structure(score_structure(gold_dir, out), str(gold_dir)))
+        entity_scores = score_entities(gold_dir, out)
+        if entity_scores is not None:
+            print(render_entities(entity_scores, str(gold_dir)))
         gold = gold_mentions(gold_dir)
         if gold:
             try:

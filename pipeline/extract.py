@@ -29,7 +29,12 @@ def extract_issue(path: Path, raw_dir: Path, rules: StructureRules) -> Issue | F
     except ReadError as err:
         rel = path.relative_to(raw_dir).as_posix()
         return Failure(rel, err.sha256, "read", "error", err.reason)
-    return structure_issue(source, rules)
+    try:
+        return structure_issue(source, rules)
+    except Exception as err:  # a bug must cost one file, never the run
+        message = " ".join(str(err).split())[:200]
+        return Failure(source.source_file, source.sha256, "segment", "error",
+                       f"internal error while structuring the text: {type(err).__name__}: {message}")
 
 
 def structure_issue(source: SourceText, rules: StructureRules) -> Issue | Failure:

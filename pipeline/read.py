@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import stat
 from pathlib import Path
 
 import regex
 
 from .records import SourceText
 
-# Refuse files larger than this: an issue is ~20 KB; 64 MB is an archive glued
-# into one file or not an issue at all.
-MAX_BYTES = 64 * 1024 * 1024
+# Refuse files larger than this: an issue is ~20 KB; 4 MB is two hundred
+# issues glued into one file or not an issue at all. The check is made on the
+# file size, before reading, so a huge file costs no memory.
+MAX_BYTES = 4 * 1024 * 1024
+# Refuse text with a line longer than this (characters): a printed paragraph is
+# a few hundred; a longer line is a dump, and would only make the text stages
+# slow and memory-hungry for nothing.
+MAX_LINE_CHARS = 100_000
+_LINE_END = regex.compile(r"\r\n|\r|\n")
 
 _HAN = regex.compile(r"\p{Han}")
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -61,6 +68,11 @@ def decode_issue_bytes(data: bytes) -> tuple[str, str, str | None]:
     if controls > max(8, len(text[:65536]) // 100):
         first = _CONTROL.search(text)
         raise ReadError(f"not text: {controls} control characters, the first at character {first.start()}")
+    if len(text) > MAX_LINE_CHARS:
+        for number, line in enumerate(_LINE_END.split(text), 1):
+            if len(line) > MAX_LINE_CHARS:
+                raise ReadError(
+                    f"not an issue: line {number} is {len(line):,} characters long (limit {MAX_LINE_CHARS:,})")
     return text, encoding, warning
 
 
@@ -84,7 +96,10 @@ def read_issue(path: Path, raw_dir: Path) -> SourceText:
     """Read one issue file. `source_file` is the path relative to `raw_dir`."""
     rel = path.relative_to(raw_dir).as_posix()
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError("not a regular file (a pipe, socket or device): skipped")
+        size = info.st_size
         if size > MAX_BYTES:
             raise ReadError(f"too large: {size:,} bytes (limit {MAX_BYTES:,})")
         data = path.read_bytes()

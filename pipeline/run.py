@@ -40,14 +40,21 @@ class RunSummary:
                 f"{self.errors} failed, {self.warnings} warnings, {self.seconds:.1f} s")
 
 
-def discover_inputs(raw_dir: Path) -> list[Path]:
+def discover_inputs(raw_dir: Path, unreadable: list[Failure] | None = None) -> list[Path]:
     """Every regular, non-hidden file under RAW (sorted), folder READMEs aside.
 
     Symbolic links are listed too (a broken or looping one fails at reading,
-    with its reason); directories behind links are not walked into.
+    with its reason); directories behind links are not walked into. A
+    subfolder that cannot be listed is added to `unreadable` as a failure.
     """
     found = []
-    for root, dirs, files in os.walk(raw_dir, followlinks=False):
+
+    def walk_error(err: OSError) -> None:
+        if unreadable is not None and err.filename and Path(err.filename) != raw_dir:
+            rel = Path(err.filename).relative_to(raw_dir).as_posix()
+            unreadable.append(Failure(rel, None, "read", "error", f"cannot list folder: {err.strerror or err}"))
+
+    for root, dirs, files in os.walk(raw_dir, onerror=walk_error, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith(".") or name in DOC_FILES:
@@ -56,14 +63,25 @@ def discover_inputs(raw_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(raw_dir).as_posix())
 
 
+def remove_stale_temporaries(out_dir: Path) -> None:
+    """Delete `.<table>.*.parquet.tmp` files a killed run left in OUT."""
+    if out_dir.is_dir():
+        for tmp in out_dir.glob(".*.parquet.tmp"):
+            try:
+                tmp.unlink()
+            except FileNotFoundError:
+                pass
+
+
 def run_extract(raw_dir: Path, out_dir: Path, rules_dir: Path = DEFAULT_RULES_DIR,
                 model_dir: Path | None = None, progress: bool = True) -> RunSummary:
     """Extract every file of RAW into the tables of OUT."""
     started = time.perf_counter()
     rules = load_structure_rules(rules_dir)
-    paths = discover_inputs(raw_dir)
-    issues: list[Issue] = []
+    remove_stale_temporaries(out_dir)
     failures: list[Failure] = []
+    paths = discover_inputs(raw_dir, failures)
+    issues: list[Issue] = []
     bar = tqdm(paths, desc="issues", unit="file", disable=not progress or None, file=sys.stderr)
     for path in bar:
         result = extract_issue(path, raw_dir, rules)

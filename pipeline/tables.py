@@ -63,8 +63,8 @@ def write_tables(tables: dict[str, pa.Table], out_dir: Path) -> None:
         for name, table in tables.items():
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".parquet.tmp", dir=out_dir)
             os.close(fd)
+            staged.append((name, Path(tmp)))  # before writing: a failed write is cleaned up too
             pq.write_table(table, tmp)
-            staged.append((name, Path(tmp)))
         for name, tmp in staged:
             os.replace(tmp, out_dir / f"{name}.parquet")
     finally:
