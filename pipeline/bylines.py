@@ -25,38 +25,57 @@ from .rules import StructureRules
 
 @dataclass(frozen=True)
 class _Patterns:
-    group: regex.Pattern  # one role with its names
+    group: regex.Pattern  # one role (or 文/图 marker) with its names
     byline_line: regex.Pattern  # a whole byline paragraph
     credit_tail: regex.Pattern  # a photo credit at the end of a line
     org_credit_tail: regex.Pattern  # an organization's credit: 芦淞区委宣传部 供图
     parenthesis: regex.Pattern
+    reported: regex.Pattern  # an unparenthesised byline in a dateline: 记者 张三 报道:
+
+
+def _alternation(words) -> str:
+    return "(?:" + "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
 
 @lru_cache(maxsize=4)
 def _patterns(rules: StructureRules) -> _Patterns:
     role = rules.roles
-    name = rf"(?:(?!{role})\p{{Han}}){{2,4}}"
+    marker = _alternation(m for m, _ in rules.marker_roles)
+    name = rf"(?:(?!{role}|{marker}[/／])\p{{Han}}){{2,4}}"
     sep = r"[ \t\u3000、,，]+"
-    group = rf"(?:{rules.paper_prefix})?(?P<role>{role})\s*[/／]?\s*(?P<names>{name}(?:{sep}{name})*)?"
-    groups = rf"(?:{rules.paper_prefix})?{role}\s*[/／]?\s*(?:{name}(?:{sep}{name})*)?(?:\s*(?:{rules.paper_prefix})?{role}\s*[/／]?\s*(?:{name}(?:{sep}{name})*)?)*"
+    names = rf"{name}(?:{sep}{name})*"
+    prefix = rf"(?:{rules.paper_prefix})?"
+    group = rf"{prefix}(?:(?P<role>{role})\s*[/／]?|(?P<marker>{marker})\s*[/／])\s*(?P<names>{names})?"
+    one = rf"{prefix}(?:{role}\s*[/／]?|{marker}\s*[/／])\s*(?:{names})?"
+    groups = rf"{one}(?:\s*{one})*"
     return _Patterns(
         group=regex.compile(group),
-        byline_line=regex.compile(rf"^\s*{groups}\s*$"),
+        byline_line=regex.compile(rf"^\s*(?:{rules.byline_bullets})?\s*[(（]?\s*{groups}\s*[)）]?\s*$"),
         credit_tail=regex.compile(rf"(?P<credit>{groups})\s*(?P<verb>{rules.photo_verbs})\s*$"),
         org_credit_tail=regex.compile(rf"(?:^|(?<=[\s。!?！？”)）]))(?P<org>\p{{Han}}{{2,16}})\s*(?P<verb>供图|提供)\s*$"),
         parenthesis=regex.compile(r"\s*[(（](?P<inner>[^()（）]{1,80})[)）]"),
+        reported=regex.compile(rf"\s*(?P<inner>{groups})\s*{rules.report_verb}\s*[:：]?"),
     )
 
 
 def parse_names(text: str, credit: str, rules: StructureRules) -> list[Byline]:
-    """Every (name, role) in a run of byline groups, in printed order."""
+    """Every (name, role) in a run of byline groups, in printed order.
+
+    A role word (记者/) gives its role and `credit`; a marker (文/, 图/, 文/图)
+    gives no role and its own credit (文/图 both).
+    """
     pats = _patterns(rules)
+    markers = dict(rules.marker_roles)
     out = []
     for m in pats.group.finditer(text):
-        names = m.group("names") or ""
-        for name in regex.split(r"[ \t\u3000、,，]+", names.strip()):
+        role = m.group("role")
+        credits = [credit]
+        if m.group("marker"):
+            kind = markers[m.group("marker")]
+            credits = ["byline", "photo"] if kind == "both" else [kind]
+        for name in regex.split(r"[ \t\u3000、,，]+", (m.group("names") or "").strip()):
             if name:
-                out.append(Byline(name=name, role=m.group("role"), credit=credit))
+                out.extend(Byline(name=name, role=role, credit=c) for c in credits)
     return out
 
 
@@ -103,7 +122,7 @@ def parse_dateline(text: str, rules: StructureRules) -> Dateline | None:
     if not m:
         return None
     org, rest, verb = m.group("org"), m.group("rest"), m.group("verb")
-    source, place, agency_date = m.group(), None, None
+    source, place, agency_date = text[m.start("org"):m.end()], None, None  # 据新华社电 -> 新华社电
     if org in rules.agencies:
         source = org + verb
         where = regex.match(r"(?P<place>\p{Han}{2,6}?)?(?P<date>\d{1,2}月\d{1,2}日)?$", rest)
@@ -114,7 +133,7 @@ def parse_dateline(text: str, rules: StructureRules) -> Dateline | None:
         return None
     pos = m.end()
     bylines: list[Byline] = []
-    paren = _patterns(rules).parenthesis.match(text, pos)
+    paren = _patterns(rules).parenthesis.match(text, pos) or _patterns(rules).reported.match(text, pos)
     if paren:
         bylines = parse_names(paren.group("inner"), "byline", rules)
         pos = paren.end()

@@ -43,6 +43,9 @@ class StructureRules:
     paper_prefix: str  # regex
     name: str  # regex of one personal name
     photo_verbs: str  # regex alternation
+    marker_roles: tuple[tuple[str, str], ...]  # (marker, credit) e.g. ("图", "photo")
+    byline_bullets: str  # regex
+    report_verb: str
     furniture: tuple[regex.Pattern, ...]
     continues_on: regex.Pattern
     continued_from: regex.Pattern
@@ -77,6 +80,9 @@ def load_structure_rules(rules_dir: Path = DEFAULT_RULES_DIR) -> StructureRules:
         paper_prefix=b["paper_prefix"],
         name=b["name"],
         photo_verbs=_alternation(b["photo_verbs"]),
+        marker_roles=tuple(b["marker_roles"].items()),
+        byline_bullets=b["byline_bullets"],
+        report_verb=b["report_verb"],
         furniture=tuple(regex.compile(p) for p in data["furniture"]["patterns"]),
         continues_on=regex.compile(j["continues_on"]),
         continued_from=regex.compile(j["continued_from"]),

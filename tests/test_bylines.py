@@ -64,3 +64,21 @@ def test_photo_credits(rules, text, caption_end, people):
 
 def test_a_sentence_ending_in_a_verb_is_no_credit(rules):
     assert find_credit("游客们纷纷拿出手机拍摄", rules) is None
+
+
+def test_markers_bullets_and_parentheses_in_byline_paragraphs(rules):
+    from pipeline.bylines import parse_names
+    assert is_byline_line("□本报记者 王五 通讯员 赵六", rules)
+    assert is_byline_line("(株洲日报全媒体记者 王五)", rules)
+    assert is_byline_line("文/张三 图/李四", rules)
+    assert names(parse_names("文/张三 图/李四", "byline", rules)) == [("张三", None, "byline"), ("李四", None, "photo")]
+    assert names(parse_names("文/图 王五", "byline", rules)) == [("王五", None, "byline"), ("王五", None, "photo")]
+    assert names(parse_names("通讯员/文轶然", "byline", rules)) == [("文轶然", "通讯员", "byline")]
+    assert not is_byline_line("文明创建", rules)
+
+
+def test_unparenthesised_byline_and_agency_quoted_with_ju(rules):
+    d = parse_dateline("株洲日报讯 记者 张三 报道:3月1日,会议召开。", rules)
+    assert (d.source, d.dateline, names(d.bylines)) == ("株洲日报讯", "3月1日", [("张三", "记者", "byline")])
+    d = parse_dateline("据新华社电 国务院常务会议召开。", rules)
+    assert d.source == "新华社电"

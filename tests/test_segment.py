@@ -84,3 +84,8 @@ def test_text_without_structure_is_one_unknown_article_with_a_warning(rules):
 def test_no_text_at_all_is_a_failure(rules):
     failure = extract("!!!???\n...\n", rules)
     assert failure.severity == "error" and failure.reason.startswith("no articles found")
+
+
+def test_editor_lines_are_furniture_not_kickers(rules):
+    issue = extract("## 一\n\n株洲日报讯(记者/张三) 3月1日,内容。\n\n(责任编辑:李四)\n\n## 二\n\n株洲日报讯(记者/王五) 3月2日,内容。\n", rules)
+    assert [a.kicker for a in issue.articles] == [None, None]
