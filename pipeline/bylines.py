@@ -40,13 +40,15 @@ def _alternation(words) -> str:
 @lru_cache(maxsize=4)
 def _patterns(rules: StructureRules) -> _Patterns:
     role = rules.roles
-    marker = _alternation(m for m, _ in rules.marker_roles)
-    name = rf"(?:(?!{role}|{marker}[/／])\p{{Han}}){{2,4}}"
+    # One-character markers (文, 图) need their slash; longer ones (文/图) do not.
+    marker = "(?:" + _alternation(m for m, _ in rules.marker_roles if len(m) > 1) + r"\s*[/／]?|" + \
+        _alternation(m for m, _ in rules.marker_roles if len(m) == 1) + r"\s*[/／])"
+    name = rf"(?:(?!{role}|{marker})\p{{Han}}){{2,4}}"
     sep = r"[ \t\u3000、,，]+"
     names = rf"{name}(?:{sep}{name})*"
     prefix = rf"(?:{rules.paper_prefix})?"
-    group = rf"{prefix}(?:(?P<role>{role})\s*[/／]?|(?P<marker>{marker})\s*[/／])\s*(?P<names>{names})?"
-    one = rf"{prefix}(?:{role}\s*[/／]?|{marker}\s*[/／])\s*(?:{names})?"
+    group = rf"{prefix}(?:(?P<role>{role})\s*[/／]?|(?P<marker>{marker}))\s*(?P<names>{names})?"
+    one = rf"{prefix}(?:{role}\s*[/／]?|{marker})\s*(?:{names})?"
     groups = rf"{one}(?:\s*{one})*"
     return _Patterns(
         group=regex.compile(group),
@@ -71,7 +73,7 @@ def parse_names(text: str, credit: str, rules: StructureRules) -> list[Byline]:
         role = m.group("role")
         credits = [credit]
         if m.group("marker"):
-            kind = markers[m.group("marker")]
+            kind = markers[regex.sub(r"\s+|(?<=^.)[/／]$", "", m.group("marker"))]
             credits = ["byline", "photo"] if kind == "both" else [kind]
         for name in regex.split(r"[ \t\u3000、,，]+", (m.group("names") or "").strip()):
             if name:
