@@ -6,6 +6,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 RAW    ?= data/raw
 OUT    ?= data/out
+JOBS   ?= $(shell nproc 2>/dev/null || echo 1)
+ENGINE ?= local
+SCHEDULER ?=
 CORPUS ?= ../shared/corpus
 STAMP  := $(VENV)/.installed
 
@@ -19,8 +22,9 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $@
 
+# JOBS=N worker processes; ENGINE=dask runs the stages as Dask tasks (SCHEDULER=tcp://host:port for a real cluster).
 extract: $(STAMP)
-	$(PY) -m pipeline extract $(RAW) $(OUT)
+	$(PY) -m pipeline extract $(RAW) $(OUT) --jobs $(JOBS) --engine $(ENGINE) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 test: $(STAMP)
 	$(PY) -m pytest

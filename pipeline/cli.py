@@ -44,8 +44,15 @@ def _extract(args: argparse.Namespace) -> int:
     if model is not None and not (model / "meta.json").exists():
         print(f"error: no model in {model}; build it with `make model`", file=sys.stderr)
         return 2
+    if args.engine == "dask":
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError:
+            print("error: ENGINE=dask needs dask[distributed]: pip install -e '.[dask]'", file=sys.stderr)
+            return 2
     try:
-        summary = run_extract(raw, out, Path(args.rules), model, progress=not args.quiet)
+        summary = run_extract(raw, out, Path(args.rules), model, progress=not args.quiet, jobs=args.jobs,
+                              engine=args.engine, scheduler=args.scheduler, full=args.full)
     except OSError as err:
         print(f"error: cannot write the tables to {out}: {err.strerror or err}; choose a writable OUT", file=sys.stderr)
         return 1
@@ -151,6 +158,13 @@ def _dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description="Zhuzhou Daily extraction pipeline")
     parser.add_argument("--rules", default=str(DEFAULT_RULES_DIR), help="folder of rule files (default: rules/)")
@@ -160,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out")
     p.add_argument("--model", help="spaCy model folder for entity mentions (from `make model`)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
+                   help="worker processes (default: all cores); the tables do not depend on it")
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local processes, or Dask tasks (a LocalCluster, or --scheduler)")
+    p.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://host:8786 (with --engine dask)")
+    p.add_argument("--full", action="store_true", help="redo every file, ignoring the results of earlier runs")
     p.set_defaults(func=_extract)
     p = sub.add_parser("eval", help="score OUT against hand-written gold")
     p.add_argument("--gold", action="append", required=True, help="gold folder (repeatable)")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from pathlib import Path
 
 import regex
 
-from .records import Issue, Mention, stable_id
+from .records import Issue, stable_id
 from .rules import DEFAULT_RULES_DIR
 
 _POST_SEPARATOR = regex.compile(r"[、,，]")
@@ -198,6 +197,20 @@ def parse_post(post: str, rules: ResolveRules) -> dict:
 
 # -- resolution --------------------------------------------------------------
 
+@dataclass(frozen=True)
+class MentionRecord:
+    """What resolution needs to know of one mention (a row of the raw mentions)."""
+
+    issue_id: str
+    article_id: str
+    issue_date: dt.date | None
+    start: int
+    end: int
+    text: str
+    label: str
+    title: str | None = None
+
+
 @dataclass
 class Resolved:
     mentions: list[dict]
@@ -212,112 +225,150 @@ class _Entity:
     name: str
     aliases: set = field(default_factory=set)
     n_mentions: int = 0
-    articles: set = field(default_factory=set)
-    dates: list = field(default_factory=list)
+    n_articles: int = 0
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
     place: Place | None = None
     org_type: str | None = None
 
 
-@dataclass(frozen=True)
-class _Found:
-    """One mention with where it was found."""
+class Resolver:
+    """Two passes over a run's mentions, in bounded memory.
 
-    issue: Issue
-    article_id: str
-    mention: Mention
+    `observe` every mention first (only distinct surface forms are kept), then
+    `assign` the mentions issue by issue: each call returns the mention rows
+    with their entity ids and updates the entity and official tables, which
+    `entities()` and `officials()` return at the end.
+    """
+
+    def __init__(self, rules: ResolveRules | None = None, places: PlaceIndex | None = None):
+        self.rules = rules or load_resolve_rules()
+        self.places = places
+        self._person_forms: set[tuple[str, str | None, dt.date | None, str]] = set()
+        self._org_texts: set[str] = set()
+        self._ready = False
+        self._entities: dict[str, _Entity] = {}
+        self._officials: dict[tuple[str, str, str], dict] = {}
+
+    # pass 1
+    def observe(self, records) -> None:
+        for r in records:
+            if r.label in PERSON_LABELS:
+                self._person_forms.add((r.text, r.title, r.issue_date, r.label))
+            elif r.label == "ORG":
+                self._org_texts.add(r.text)
+
+    def _prepare(self) -> None:
+        known = {text for text, _, _, _ in self._person_forms}
+        self._clean = {}
+        for text, title, _, _ in self._person_forms:
+            # 部长 + 长江小忠: the title's last character printed twice.
+            if title and len(text) >= 3 and text[0] == title[-1] and text[1:] in known:
+                self._clean[(text, title)] = text[1:]
+        seen: dict[tuple[str, dt.date | None], set[str]] = defaultdict(set)
+        self._official_names = set()
+        for text, title, date, label in self._person_forms:
+            name = self._clean.get((text, title), text)
+            place = _jurisdiction(title, self.rules, self.places)
+            if place:
+                seen[(name, date)].add(place)
+            if label == "OFFICIAL":
+                self._official_names.add(name)
+        self._split = {name for (name, _), found in seen.items() if len(found) > 1}
+        self._org_names = _resolve_orgs(sorted(self._org_texts), self.rules)
+        self._ready = True
+
+    # pass 2
+    def assign(self, records) -> list[dict]:
+        """Mention rows (with entity_id) for the mentions of one or more whole articles."""
+        if not self._ready:
+            self._prepare()
+        by_article: dict[str, list[MentionRecord]] = defaultdict(list)
+        for r in records:
+            by_article[r.article_id].append(r)
+        rows = []
+        for article_id in sorted(by_article):
+            group = sorted(by_article[article_id], key=lambda r: r.start)
+            places = _resolve_places(group, self.rules, self.places)
+            in_article: set[str] = set()
+            for r in group:
+                eid = self._assign_one(r, places)
+                e = self._entities[eid]
+                e.aliases.add(r.text)
+                e.n_mentions += 1
+                if eid not in in_article:
+                    in_article.add(eid)
+                    e.n_articles += 1
+                if r.issue_date:
+                    e.first_date = min(e.first_date or r.issue_date, r.issue_date)
+                    e.last_date = max(e.last_date or r.issue_date, r.issue_date)
+                rows.append(dict(
+                    mention_id=f"{r.article_id}-{r.start}", article_id=r.article_id, issue_id=r.issue_id,
+                    entity_id=eid, label=r.label, text=r.text, start=r.start, end=r.end, title=r.title,
+                ))
+                if r.label == "OFFICIAL" and r.title:
+                    posts = split_posts(r.title)
+                    self._officials.setdefault((eid, r.title, r.article_id), dict(
+                        entity_id=eid, name=e.name, title=r.title, posts=posts,
+                        post_parts=[parse_post(p, self.rules) for p in posts],
+                        article_id=r.article_id, issue_date=r.issue_date,
+                    ))
+        return rows
+
+    def _assign_one(self, r: MentionRecord, places: dict[int, tuple[str, Place | None]]) -> str:
+        if r.label in PERSON_LABELS:
+            name = self._clean.get((r.text, r.title), r.text)
+            qualifier = _jurisdiction(r.title, self.rules, self.places) if name in self._split else ""
+            eid = entity_id("PERSON", name, qualifier)
+            label = "OFFICIAL" if name in self._official_names else "PERSON"
+            self._entities.setdefault(eid, _Entity(eid, label, name))
+        elif r.label == "PLACE":
+            name, place = places[r.start]
+            eid = entity_id("PLACE", name, place.code if place else "")
+            self._entities.setdefault(eid, _Entity(eid, "PLACE", name, place=place))
+        else:
+            name = self._org_names[r.text]
+            eid = entity_id("ORG", name)
+            if eid not in self._entities:
+                # the short form says it best: 市委 (party), not …委员会
+                kind = org_type(org_key(r.text, self.rules), self.rules) or org_type(name, self.rules)
+                self._entities[eid] = _Entity(eid, "ORG", name, org_type=kind)
+        return eid
+
+    def entities(self) -> list[dict]:
+        rows = []
+        for eid in sorted(self._entities):
+            e = self._entities[eid]
+            p = e.place
+            rows.append(dict(
+                entity_id=eid, label=e.label, name=e.name, aliases=sorted(e.aliases), n_mentions=e.n_mentions,
+                n_articles=e.n_articles, first_date=e.first_date, last_date=e.last_date,
+                code=p.code if p and p.code else None, parent=p.parent if p else None,
+                longitude=p.longitude if p else None, latitude=p.latitude if p else None,
+                place_level=p.level if p else None, org_type=e.org_type,
+            ))
+        return rows
+
+    def officials(self) -> list[dict]:
+        return [self._officials[k] for k in sorted(self._officials, key=lambda k: (k[2], k[0], k[1]))]
+
+
+def mention_records(issue: Issue) -> list[MentionRecord]:
+    """The mentions of an issue's articles as records for the `Resolver`."""
+    return [
+        MentionRecord(issue.issue_id, a.article_id, issue.issue_date, m.start, m.end, m.text, m.label, m.title)
+        for a in issue.articles for m in a.mentions
+    ]
 
 
 def resolve(issues: list[Issue], rules: ResolveRules | None = None, places: PlaceIndex | None = None) -> Resolved:
-    """Mention rows with entity ids, entity rows and official rows for a whole run."""
-    rules = rules or load_resolve_rules()
-    found = [
-        _Found(issue, article.article_id, m)
-        for issue in sorted(issues, key=lambda i: i.source.source_file)
-        for article in issue.articles
-        for m in article.mentions
-    ]
-    person_keys = _resolve_persons(found, rules, places)
-    place_keys = _resolve_places(found, rules, places)
-    org_keys = _resolve_orgs(found, rules)
-    entities: dict[str, _Entity] = {}
-    mention_rows = []
-    officials: dict[tuple[str, str, str], dict] = {}
-    for f in found:
-        m = f.mention
-        if m.label in PERSON_LABELS:
-            name, qualifier, label = person_keys[id(f)]
-            eid = entity_id("PERSON", name, qualifier)
-        elif m.label == "PLACE":
-            name, place = place_keys[id(f)]
-            label, eid = "PLACE", entity_id("PLACE", name, place.code if place else "")
-        else:
-            name = org_keys[m.text]
-            label, eid = "ORG", entity_id("ORG", name)
-        e = entities.get(eid)
-        if e is None:
-            e = entities[eid] = _Entity(eid, label, name)
-            if m.label == "PLACE":
-                e.place = place_keys[id(f)][1]
-            if m.label == "ORG":  # the short form says it best: 市委 (party), not …委员会
-                e.org_type = org_type(org_key(m.text, rules), rules) or org_type(name, rules)
-        e.aliases.add(m.text)
-        e.n_mentions += 1
-        e.articles.add(f.article_id)
-        if f.issue.issue_date:
-            e.dates.append(f.issue.issue_date)
-        mention_rows.append(dict(
-            mention_id=f"{f.article_id}-{m.start}", article_id=f.article_id, issue_id=f.issue.issue_id,
-            entity_id=eid, label=m.label, text=m.text, start=m.start, end=m.end, title=m.title,
-        ))
-        if m.label == "OFFICIAL" and m.title:
-            officials.setdefault((eid, m.title, f.article_id), dict(
-                entity_id=eid, name=name, title=m.title, posts=split_posts(m.title),
-                post_parts=[parse_post(p, rules) for p in split_posts(m.title)],
-                article_id=f.article_id, issue_date=f.issue.issue_date,
-            ))
-    entity_rows = []
-    for eid in sorted(entities):
-        e = entities[eid]
-        p = e.place
-        entity_rows.append(dict(
-            entity_id=eid, label=e.label, name=e.name, aliases=sorted(e.aliases), n_mentions=e.n_mentions,
-            n_articles=len(e.articles), first_date=min(e.dates) if e.dates else None,
-            last_date=max(e.dates) if e.dates else None,
-            code=p.code if p and p.code else None, parent=p.parent if p else None,
-            longitude=p.longitude if p else None, latitude=p.latitude if p else None,
-            place_level=p.level if p else None, org_type=e.org_type,
-        ))
-    official_rows = [officials[k] for k in sorted(officials, key=lambda k: (k[2], k[0], k[1]))]
-    return Resolved(mention_rows, entity_rows, official_rows)
-
-
-def _resolve_persons(found: list[_Found], rules: ResolveRules, places: PlaceIndex | None) -> dict[int, tuple[str, str, str]]:
-    """id(found) -> (canonical name, qualifier, entity label) for person mentions."""
-    persons = [f for f in found if f.mention.label in PERSON_LABELS]
-    known = {f.mention.text for f in persons}
-
-    def clean(f: _Found) -> str:
-        text, title = f.mention.text, f.mention.title or ""
-        # 部长 + 长江小忠: the title's last character printed twice.
-        if title and len(text) >= 3 and text[0] == title[-1] and text[1:] in known:
-            return text[1:]
-        return text
-
-    names = {id(f): clean(f) for f in persons}
-    jurisdiction = {id(f): _jurisdiction(f.mention.title, rules, places) for f in persons}
-    # Evidence that one name is two people: different counties on the same date.
-    seen: dict[tuple[str, dt.date | None], set[str]] = defaultdict(set)
-    for f in persons:
-        if jurisdiction[id(f)]:
-            seen[(names[id(f)], f.issue.issue_date)].add(jurisdiction[id(f)])
-    split = {name for (name, _), places_ in seen.items() if len(places_) > 1}
-    official = {names[id(f)] for f in persons if f.mention.label == "OFFICIAL"}
-    out = {}
-    for f in persons:
-        name = names[id(f)]
-        qualifier = jurisdiction[id(f)] if name in split else ""
-        out[id(f)] = (name, qualifier or "", "OFFICIAL" if name in official else "PERSON")
-    return out
+    """Resolve the mentions of issues held in memory (both passes at once)."""
+    resolver = Resolver(rules, places)
+    ordered = sorted(issues, key=lambda i: i.source.source_file)
+    for issue in ordered:
+        resolver.observe(mention_records(issue))
+    rows = [row for issue in ordered for row in resolver.assign(mention_records(issue))]
+    return Resolved(rows, resolver.entities(), resolver.officials())
 
 
 def _jurisdiction(title: str | None, rules: ResolveRules, places: PlaceIndex | None) -> str:
@@ -331,25 +382,17 @@ def _jurisdiction(title: str | None, rules: ResolveRules, places: PlaceIndex | N
     return ""
 
 
-def _resolve_places(found: list[_Found], rules: ResolveRules, places: PlaceIndex | None) -> dict[int, tuple[str, Place | None]]:
-    """id(found) -> (canonical name, gazetteer entry or None) for place mentions."""
+def _resolve_places(group: list[MentionRecord], rules: ResolveRules, places: PlaceIndex | None) -> dict[int, tuple[str, Place | None]]:
+    """start -> (canonical name, gazetteer entry or None) for the place mentions of one article."""
     out: dict[int, tuple[str, Place | None]] = {}
-    by_article: dict[str, list[_Found]] = defaultdict(list)
-    for f in found:
-        if f.mention.label == "PLACE":
-            by_article[f.article_id].append(f)
-    for article_id in sorted(by_article):
-        group = by_article[article_id]
-        choices = {id(f): _home_first(places.candidates(f.mention.text), rules) if places else [] for f in group}
-        context = [c[0].code for c in choices.values() if len(c) == 1 and c[0].code]
-        for f in group:
-            cands = choices[id(f)]
-            if len(cands) > 1:
-                cands = _by_context(cands, context)
-            if len(cands) == 1:
-                out[id(f)] = (cands[0].name, cands[0])
-            else:
-                out[id(f)] = (f.mention.text, None)
+    mentions = [r for r in group if r.label == "PLACE"]
+    choices = {r.start: _home_first(places.candidates(r.text), rules) if places else [] for r in mentions}
+    context = [c[0].code for c in choices.values() if len(c) == 1 and c[0].code]
+    for r in mentions:
+        cands = choices[r.start]
+        if len(cands) > 1:
+            cands = _by_context(cands, context)
+        out[r.start] = (cands[0].name, cands[0]) if len(cands) == 1 else (r.text, None)
     return out
 
 
@@ -388,9 +431,8 @@ def _by_context(cands: list[Place], context: list[str]) -> list[Place]:
     return [c for c in cands if scores[c] == top]
 
 
-def _resolve_orgs(found: list[_Found], rules: ResolveRules) -> dict[str, str]:
+def _resolve_orgs(texts: list[str], rules: ResolveRules) -> dict[str, str]:
     """surface form -> canonical name for organization mentions."""
-    texts = sorted({f.mention.text for f in found if f.mention.label == "ORG"})
     keys = {t: org_key(t, rules) for t in texts}
     printed_long = Counter(strip_quotes(t) for t in texts)
     out = {}

@@ -118,6 +118,19 @@ FAILURES = _schema(
     _field("reason", pa.string(), "one line a person understands", "empty file", False),
 )
 
+# Not an output table: the per-file part of mentions before resolution
+# (pipeline/run.py), read back by the resolver.
+MENTIONS_RAW = pa.schema([
+    pa.field("issue_id", pa.string(), nullable=False),
+    pa.field("article_id", pa.string(), nullable=False),
+    pa.field("issue_date", pa.date32()),
+    pa.field("start", pa.int32(), nullable=False),
+    pa.field("end", pa.int32(), nullable=False),
+    pa.field("text", pa.string(), nullable=False),
+    pa.field("label", pa.string(), nullable=False),
+    pa.field("title", pa.string()),
+])
+
 TABLES: dict[str, pa.Schema] = {
     "issues": ISSUES,
     "articles": ARTICLES,

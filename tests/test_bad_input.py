@@ -90,8 +90,8 @@ def torture(tmp_path: Path) -> tuple[Path, set[str], set[str]]:
     os.symlink("loop_a.txt", raw / "loop_b.txt")
     os.symlink("nowhere.txt", raw / "dangling.txt")
     os.symlink("gbk.txt", raw / "link_to_gbk.txt")
-    bad.update({"loop_a.txt", "loop_b.txt", "dangling.txt"})
-    good.add("link_to_gbk.txt")
+    # A second copy of the same bytes would give colliding ids: it is a failure.
+    bad.update({"loop_a.txt", "loop_b.txt", "dangling.txt", "link_to_gbk.txt"})
     if hasattr(os, "mkfifo"):
         os.mkfifo(raw / "pipe.txt")  # reading it would block forever
         bad.add("pipe.txt")
@@ -135,6 +135,7 @@ def test_torture_every_file_accounted_once(torture, tmp_path, restore_permission
         assert "Traceback" not in reason
     why = dict(zip(errors.source_file, errors.reason))
     assert why["empty.txt"] == "empty file"
+    assert why["link_to_gbk.txt"] == "duplicate: the same bytes as gbk.txt"
     assert why["image.png"].startswith("not text: binary content")
     assert why["huge_single_line.txt"].startswith("too large:")
     assert why["long_line.txt"].startswith("not an issue: line 1 is")
@@ -286,7 +287,7 @@ def test_stale_temporaries_are_removed(tmp_path):
     keep.write_text("mine", encoding="utf-8")
     run_extract(SAMPLES, out, progress=False)
     assert not any(p.exists() for p in stale) and keep.exists()
-    assert sorted(p.name for p in out.iterdir()) == sorted([f"{n}.parquet" for n in TABLES] + ["notes.txt"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{n}.parquet" for n in TABLES] + ["notes.txt", ".work", "_run.json"])
 
 
 def _extract_cmd(raw: Path, out: Path) -> list[str]:
