@@ -12,7 +12,7 @@ SCHEDULER ?=
 CORPUS ?= ../shared/corpus
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup extract test eval golden golden-check dictionary clean
+.PHONY: setup extract test eval golden dictionary report clean
 
 setup: $(STAMP)
 
@@ -27,7 +27,12 @@ extract: $(STAMP)
 	$(PY) -m pipeline extract $(RAW) $(OUT) --jobs $(JOBS) --engine $(ENGINE) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 test: $(STAMP)
+	bash scripts/ensure_chromium.sh >/dev/null
 	$(PY) -m pytest
+
+# OUT/report.html: run summary, failures, label distribution, entities to check, plots.
+report: $(STAMP)
+	$(PY) -m pipeline.report $(OUT)
 
 # Scores the corpus and the samples against tests/gold (BASELINES=1 adds jieba and THULAC).
 eval: $(STAMP)

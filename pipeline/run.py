@@ -478,6 +478,7 @@ def finish_run(parts_dir: Path, keys: list[str], out_dir: Path, model_dir: Path 
             pq.write_table(pa.Table.from_pylist(rows, schema=TABLES[table]), tmp)
         stages["resolve"] = time.perf_counter() - started
         for table, tmp in staged:
+            os.chmod(tmp, 0o644)  # mkstemp makes files private; tables are for everyone
             os.replace(tmp, out_dir / f"{table}.parquet")
     finally:
         for _, tmp in staged:
