@@ -52,6 +52,11 @@ class ResolveRules:
     org_expansions: tuple[tuple[str, str], ...]  # (short form, full name)
     org_types: tuple[tuple[str, str], ...]  # (keyword, type), longest keyword first
     positions: tuple[str, ...]  # post position words, longest first
+    min_core: int = 4
+    legal_forms: tuple[str, ...] = ()
+    generic_cores: frozenset = frozenset()
+    min_article_suffix: int = 4
+    admin_suffixes: tuple[str, ...] = ()
 
     def expansion(self, key: str) -> str | None:
         full = dict(self.org_expansions).get(key)
@@ -74,6 +79,11 @@ def load_resolve_rules(rules_dir: Path = DEFAULT_RULES_DIR) -> ResolveRules:
         org_expansions=tuple(data["org_expansions"].items()),
         org_types=tuple(sorted(types, key=lambda t: -len(t[0]))),
         positions=tuple(sorted(positions, key=len, reverse=True)),
+        min_core=data["short_forms"]["min_core"],
+        legal_forms=tuple(sorted(data["short_forms"]["legal_forms"], key=len, reverse=True)),
+        generic_cores=frozenset(data["short_forms"]["generic_cores"]),
+        min_article_suffix=data["short_forms"]["min_article_suffix"],
+        admin_suffixes=tuple(sorted(data["short_forms"]["admin_suffixes"], key=len, reverse=True)),
     )
 
 
@@ -181,6 +191,68 @@ def org_type(name: str, rules: ResolveRules) -> str | None:
     return best[2] if best else None
 
 
+def short_core(name: str, rules: ResolveRules, places: PlaceIndex | None) -> str:
+    """What a paper prints for a long name: place prefix and legal form removed.
+
+    湖南神通光电科技有限责任公司 -> 神通光电; 株洲市衡阳商会 -> 衡阳商会.
+    """
+    core = strip_quotes(name)
+    changed = True
+    while changed:
+        changed = False
+        for form in rules.legal_forms:
+            if core.endswith(form) and len(core) - len(form) >= rules.min_core:
+                core, changed = core[: -len(form)], True
+                break
+    for length in range(min(6, len(core) - rules.min_core), 1, -1):
+        prefix = core[:length]
+        if _is_place_name(prefix, rules, places):
+            return core[length:]
+    return core
+
+
+def _is_place_name(text: str, rules: ResolveRules, places: PlaceIndex | None) -> bool:
+    """A place of the paper's own province: the prefix a local name drops.
+
+    (广州市湖南商会 keeps its 广州市: it tells which 湖南商会 it is.)
+    """
+    home = {rules.city, rules.city_short, rules.province, rules.province_short}
+    if text in home:
+        return True
+    return places is not None and any(p.level <= 2 and p.code.startswith(rules.province_code)
+                                      for p in places.candidates(text))
+
+
+def run_short_forms(texts: set[str], rules: ResolveRules, places: PlaceIndex | None) -> dict[str, str]:
+    """short printed form -> the one longer printed form it stands for (unambiguous only)."""
+    plain = {strip_quotes(t): t for t in texts}
+    longer: dict[str, set[str]] = defaultdict(set)
+    for text in sorted(texts):
+        core = short_core(text, rules, places)
+        if core != strip_quotes(text) and core in plain and len(core) >= rules.min_core and core not in rules.generic_cores:
+            longer[plain[core]].add(text)
+    return {short: next(iter(found)) for short, found in longer.items() if len(found) == 1}
+
+
+def article_short_forms(texts: set[str], rules: ResolveRules, label: str) -> dict[str, str]:
+    """Inside one article: short form -> the longer form printed there that it stands for.
+
+    ORG: the longer one ends with it (市中心血站攸县采血点 … 攸县采血点).
+    PLACE: the longer one is it plus an administrative suffix (月塘街道 … 月塘).
+    """
+    out = {}
+    for short in texts:
+        if label == "ORG":
+            if len(short) < rules.min_article_suffix:
+                continue
+            found = {t for t in texts if t != short and t.endswith(short)}
+        else:
+            found = {short + suffix for suffix in rules.admin_suffixes} & texts
+        if len(found) == 1:
+            out[short] = next(iter(found))
+    return out
+
+
 def split_posts(title: str) -> list[str]:
     """市委常委、市委秘书长、市纪委监委主任 -> its posts."""
     return [p for p in _POST_SEPARATOR.split(title) if p]
@@ -246,6 +318,7 @@ class Resolver:
         self.places = places
         self._person_forms: set[tuple[str, str | None, dt.date | None, str]] = set()
         self._org_texts: set[str] = set()
+        self._place_texts: set[str] = set()
         self._ready = False
         self._entities: dict[str, _Entity] = {}
         self._officials: dict[tuple[str, str, str], dict] = {}
@@ -257,6 +330,8 @@ class Resolver:
                 self._person_forms.add((r.text, r.title, r.issue_date, r.label))
             elif r.label == "ORG":
                 self._org_texts.add(r.text)
+            elif r.label == "PLACE":
+                self._place_texts.add(r.text)
 
     def _prepare(self) -> None:
         known = {text for text, _, _, _ in self._person_forms}
@@ -276,6 +351,9 @@ class Resolver:
                 self._official_names.add(name)
         self._split = {name for (name, _), found in seen.items() if len(found) > 1}
         self._org_names = _resolve_orgs(sorted(self._org_texts), self.rules)
+        for short, long_form in run_short_forms(self._org_texts, self.rules, self.places).items():
+            self._org_names[short] = self._org_names[long_form]
+        self._place_aliases = run_short_forms(self._place_texts, self.rules, self.places)
         self._ready = True
 
     # pass 2
@@ -289,10 +367,11 @@ class Resolver:
         rows = []
         for article_id in sorted(by_article):
             group = sorted(by_article[article_id], key=lambda r: r.start)
-            places = _resolve_places(group, self.rules, self.places)
+            places = _resolve_places(group, self.rules, self.places, self._place_aliases)
+            org_local = article_short_forms({r.text for r in group if r.label == "ORG"}, self.rules, "ORG")
             in_article: set[str] = set()
             for r in group:
-                eid = self._assign_one(r, places)
+                eid = self._assign_one(r, places, org_local)
                 e = self._entities[eid]
                 e.aliases.add(r.text)
                 e.n_mentions += 1
@@ -315,7 +394,7 @@ class Resolver:
                     ))
         return rows
 
-    def _assign_one(self, r: MentionRecord, places: dict[int, tuple[str, Place | None]]) -> str:
+    def _assign_one(self, r: MentionRecord, places: dict[int, tuple[str, Place | None]], org_local: dict[str, str]) -> str:
         if r.label in PERSON_LABELS:
             name = self._clean.get((r.text, r.title), r.text)
             qualifier = _jurisdiction(r.title, self.rules, self.places) if name in self._split else ""
@@ -327,7 +406,7 @@ class Resolver:
             eid = entity_id("PLACE", name, place.code if place else "")
             self._entities.setdefault(eid, _Entity(eid, "PLACE", name, place=place))
         else:
-            name = self._org_names[r.text]
+            name = self._org_names[org_local.get(r.text, r.text)]
             eid = entity_id("ORG", name)
             if eid not in self._entities:
                 # the short form says it best: 市委 (party), not …委员会
@@ -382,17 +461,39 @@ def _jurisdiction(title: str | None, rules: ResolveRules, places: PlaceIndex | N
     return ""
 
 
-def _resolve_places(group: list[MentionRecord], rules: ResolveRules, places: PlaceIndex | None) -> dict[int, tuple[str, Place | None]]:
-    """start -> (canonical name, gazetteer entry or None) for the place mentions of one article."""
+def _resolve_places(group: list[MentionRecord], rules: ResolveRules, places: PlaceIndex | None,
+                    run_aliases: dict[str, str] | None = None) -> dict[int, tuple[str, Place | None]]:
+    """start -> (canonical name, gazetteer entry or None) for the place mentions of one article.
+
+    A name the gazetteer does not know takes the resolution of the longer form
+    it stands for: printed in the same article with an administrative suffix
+    (月塘 … 月塘街道), or anywhere in the run with a place before it
+    (九郎山职业教育科创城 … 湖南九郎山职业教育科创城).
+    """
     out: dict[int, tuple[str, Place | None]] = {}
     mentions = [r for r in group if r.label == "PLACE"]
-    choices = {r.start: _home_first(places.candidates(r.text), rules) if places else [] for r in mentions}
+    local = article_short_forms({r.text for r in mentions}, rules, "PLACE")
+    run_aliases = run_aliases or {}
+
+    def lookup(text: str) -> list[Place]:
+        return _home_first(places.candidates(text), rules) if places else []
+
+    choices = {r.start: lookup(r.text) for r in mentions}
     context = [c[0].code for c in choices.values() if len(c) == 1 and c[0].code]
-    for r in mentions:
-        cands = choices[r.start]
+
+    def settle(text: str, cands: list[Place]) -> tuple[str, Place | None]:
         if len(cands) > 1:
             cands = _by_context(cands, context)
-        out[r.start] = (cands[0].name, cands[0]) if len(cands) == 1 else (r.text, None)
+        return (cands[0].name, cands[0]) if len(cands) == 1 else (text, None)
+
+    for r in mentions:
+        cands = choices[r.start]
+        if not cands:
+            longer = local.get(r.text) or run_aliases.get(r.text)
+            if longer is not None:
+                out[r.start] = settle(longer, lookup(longer))
+                continue
+        out[r.start] = settle(r.text, cands)
     return out
 
 

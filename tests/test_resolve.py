@@ -106,3 +106,23 @@ def test_resolution_does_not_depend_on_the_order_of_issues():
 def test_entity_ids_are_stable_strings():
     assert entity_id("ORG", "中共株洲市委员会") == entity_id("ORG", "中共株洲市委员会")
     assert entity_id("ORG", "甲").startswith("ORG-")
+
+
+def test_company_short_forms_and_short_forms_inside_an_article():
+    a = issue("a.txt", dt.date(2023, 2, 17), [
+        [m("湖南神通光电科技有限责任公司", "ORG"), m("株洲市衡阳商会", "ORG", start=20), m("广州市湖南商会", "ORG", start=40)],
+        [m("神通光电", "ORG"), m("衡阳商会", "ORG", start=10), m("市委", "ORG", start=20), m("市委宣传部", "ORG", start=30)],
+        [m("市中心血站攸县采血点", "ORG"), m("攸县采血点", "ORG", start=20), m("月塘街道", "PLACE", start=30), m("月塘", "PLACE", start=40)],
+        [m("攸县采血点", "ORG"), m("湖南九郎山职业教育科创城", "PLACE", start=10), m("九郎山职业教育科创城", "PLACE", start=30),
+         m("湖南商会", "ORG", start=50)],
+    ])
+    r = resolve([a], RULES, PLACES)
+    assert entity(r, "神通光电")["aliases"] == ["湖南神通光电科技有限责任公司", "神通光电"]
+    assert entity(r, "衡阳商会")["aliases"] == ["株洲市衡阳商会", "衡阳商会"]
+    assert entity(r, "市委")["aliases"] == ["市委"]  # 市委宣传部 is another body
+    assert entity(r, "广州市湖南商会")["aliases"] == ["广州市湖南商会"]  # not a home place: not dropped
+    assert entity(r, "月塘")["aliases"] == ["月塘", "月塘街道"]
+    assert entity(r, "九郎山职业教育科创城")["aliases"] == ["九郎山职业教育科创城", "湖南九郎山职业教育科创城"]
+    # inside its article 攸县采血点 is the blood centre's; elsewhere it stays as printed
+    ids = {row["entity_id"] for row in r.mentions if row["text"] == "攸县采血点"}
+    assert len(ids) == 2
