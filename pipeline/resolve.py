@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import tomllib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -102,16 +102,17 @@ class Place:
 class PlaceIndex:
     """Every place name (full and short forms) -> the gazetteer entries it can mean."""
 
-    def __init__(self, rows: list[tuple[str, int, str, str, str | None]], coordinates: dict[str, tuple[float, float]] | None = None):
+    def __init__(self, rows: list[tuple], coordinates: dict[str, tuple[float, float]] | None = None):
+        """rows: (name, level, form, code, parent[, full name of a short form])."""
         coordinates = coordinates or {}
         full: dict[tuple[str, int], str] = {}
-        for name, level, form, code, _ in rows:
+        for name, level, form, code, *_ in rows:
             if form == "full" and level <= 2 and code:
                 full.setdefault((code, level), name)
         self._by_name: dict[str, list[Place]] = defaultdict(list)
         seen = set()
-        for name, level, form, code, parent in rows:
-            full_name = name if form == "full" else full.get((code, level), name if level > 2 else None)
+        for name, level, form, code, parent, *own in rows:
+            full_name = name if form == "full" else (own[0] if own and own[0] else full.get((code, level)))
             if full_name is None:
                 continue
             if level <= 2 and parent is None and code:
@@ -144,7 +145,8 @@ class PlaceIndex:
                 if len(parts) < 4:
                     continue
                 parent = parts[4] if len(parts) > 4 and parts[4] else None
-                rows.append((parts[0], int(parts[1]), parts[2], parts[3], parent))
+                own = parts[5] if len(parts) > 5 and parts[5] else None
+                rows.append((parts[0], int(parts[1]), parts[2], parts[3], parent, own))
         coordinates = {}
         if adcodes_csv is not None and Path(adcodes_csv).exists():
             with open(adcodes_csv, encoding="utf-8") as f:
@@ -173,7 +175,7 @@ def org_key(text: str, rules: ResolveRules) -> str:
     text = strip_quotes(text)
     if text.startswith("中共") and len(text) > 3:
         text = text[2:]
-    for prefix, short in ((rules.city, "市"), (rules.city_short + "市", "市"), (rules.province, "省")):
+    for prefix, short in ((rules.city, "市"), (rules.city_short, "市"), (rules.province, "省")):
         if text.startswith(prefix) and len(text) > len(prefix):
             return short + text[len(prefix):]
     return text
@@ -245,12 +247,24 @@ def article_short_forms(texts: set[str], rules: ResolveRules, label: str) -> dic
         if label == "ORG":
             if len(short) < rules.min_article_suffix:
                 continue
-            found = {t for t in texts if t != short and t.endswith(short)}
+            # 芦淞区网格化管理服务中心 … 区网格化管理服务中心: the district dropped;
+            # but 广州市湖南商会 … 湖南商会: a place before a name tells which one it is.
+            found = {t for t in texts if t != short and t.endswith(short)
+                     and (short[0] in _LEVEL_CHARS or not _names_a_place(t[: -len(short)], rules))}
         else:
             found = {short + suffix for suffix in rules.admin_suffixes} & texts
         if len(found) == 1:
             out[short] = next(iter(found))
     return out
+
+
+_LEVEL_CHARS = "省市区县镇乡村"
+
+
+def _names_a_place(text: str, rules: ResolveRules) -> bool:
+    """Ends like a place name (广州市, 芦淞区, 湖南省) or is one of the home names."""
+    return text in (rules.city, rules.city_short, rules.province, rules.province_short) or (
+        len(text) >= 2 and text[-1] in _LEVEL_CHARS)
 
 
 def split_posts(title: str) -> list[str]:
@@ -533,19 +547,19 @@ def _by_context(cands: list[Place], context: list[str]) -> list[Place]:
 
 
 def _resolve_orgs(texts: list[str], rules: ResolveRules) -> dict[str, str]:
-    """surface form -> canonical name for organization mentions."""
-    keys = {t: org_key(t, rules) for t in texts}
-    printed_long = Counter(strip_quotes(t) for t in texts)
+    """surface form -> canonical name for organization mentions.
+
+    Forms with the same short form (市商务局, 株洲市商务局; 市博物馆, 株洲博物馆)
+    are one body: its name is the expansion in rules/resolve.toml, else the
+    longest form printed.
+    """
+    groups: dict[str, list[str]] = defaultdict(list)
+    for t in texts:
+        groups[org_key(t, rules)].append(strip_quotes(t))
     out = {}
     for t in texts:
-        key = keys[t]
-        full = rules.expansion(key)
-        if full is None and key[:1] in ("市", "省"):
-            # 市商务局 and 株洲市商务局 both printed: one body of the home city/province.
-            long_form = (rules.city if key[0] == "市" else rules.province) + key[1:]
-            if long_form in printed_long and key != long_form:
-                full = long_form
-        out[t] = full or strip_quotes(t)
+        key = org_key(t, rules)
+        out[t] = rules.expansion(key) or max(sorted(groups[key]), key=len)
     return out
 
 

@@ -114,9 +114,11 @@ def config_fingerprint(rules_dir: Path, model_dir: Path | None) -> str:
         if path.is_file():
             digest.update(path.relative_to(rules_dir).as_posix().encode())
             digest.update(path.read_bytes())
-    if model_dir is not None and (Path(model_dir) / "meta.json").exists():
-        digest.update((Path(model_dir) / "meta.json").read_bytes())
-        digest.update(str(Path(model_dir).resolve()).encode())
+    if model_dir is not None:  # every file of the model: a rebuild with new rules changes it
+        for path in sorted(Path(model_dir).rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(model_dir).as_posix().encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -423,14 +425,13 @@ def _records(table: pa.Table) -> list[MentionRecord]:
 
 
 def default_place_index(model_dir: Path | None) -> PlaceIndex | None:
-    """The gazetteer the model was built with (places.tsv inside the model), if any."""
+    """The place hierarchy the model was built with (MODEL/resolve/), if any."""
     if model_dir is None:
         return None
-    found = sorted(Path(model_dir).rglob("places.tsv"))
-    if not found:
+    folder = Path(model_dir) / "resolve"
+    if not (folder / "hierarchy.tsv").exists():
         return None
-    adcodes = sorted(Path(model_dir).rglob("adcodes.csv"))
-    return PlaceIndex.from_files(found[0], adcodes[0] if adcodes else None)
+    return PlaceIndex.from_files(folder / "hierarchy.tsv", folder / "adcodes.csv")
 
 
 def finish_run(parts_dir: Path, keys: list[str], out_dir: Path, model_dir: Path | None = None) -> tuple[dict, dict]:

@@ -28,3 +28,14 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
     return SAMPLES
+
+
+MODEL = ROOT / "models" / "ner"
+
+
+@pytest.fixture(scope="session")
+def model_dir() -> Path:
+    """The NER model `make test` builds first (make model)."""
+    if not (MODEL / "meta.json").exists():
+        pytest.skip("no NER model: run `make model` (make test does)")
+    return MODEL

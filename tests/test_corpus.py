@@ -16,16 +16,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
-def corpus_out(tmp_path_factory, corpus_dir):
+def corpus_out(tmp_path_factory, corpus_dir, model_dir):
     out = tmp_path_factory.mktemp("corpus_out")
-    run_extract(corpus_dir, out, progress=False)
+    run_extract(corpus_dir, out, model_dir=model_dir, progress=False)
     return out
 
 
 @pytest.fixture(scope="session")
-def samples_out(tmp_path_factory, samples_dir):
+def samples_out(tmp_path_factory, samples_dir, model_dir):
     out = tmp_path_factory.mktemp("samples_out")
-    run_extract(samples_dir, out, progress=False)
+    run_extract(samples_dir, out, model_dir=model_dir, progress=False)
     return out
 
 

@@ -90,7 +90,7 @@ def test_officials_rows_split_the_chain_and_parse_posts():
     assert row["posts"] == ["市委常委", "市委秘书长", "市纪委监委主任"]
     assert [(p["organization"], p["position"]) for p in row["post_parts"]] == [("市委", "常委"), ("市委", "秘书长"), ("市纪委监委", "主任")]
     assert parse_post("副市长", RULES) == {"post": "副市长", "organization": None, "position": "副市长"}
-    assert org_key("株洲市住建局", RULES) == "市住建局"
+    assert org_key("株洲市住建局", RULES) == "市住建局" and org_key("株洲博物馆", RULES) == "市博物馆"
 
 
 def test_resolution_does_not_depend_on_the_order_of_issues():
@@ -110,7 +110,8 @@ def test_entity_ids_are_stable_strings():
 
 def test_company_short_forms_and_short_forms_inside_an_article():
     a = issue("a.txt", dt.date(2023, 2, 17), [
-        [m("湖南神通光电科技有限责任公司", "ORG"), m("株洲市衡阳商会", "ORG", start=20), m("广州市湖南商会", "ORG", start=40)],
+        [m("湖南神通光电科技有限责任公司", "ORG"), m("株洲市衡阳商会", "ORG", start=20), m("广州市湖南商会", "ORG", start=40),
+         m("湖南商会", "ORG", start=60), m("芦淞区网格化管理服务中心", "ORG", start=70), m("区网格化管理服务中心", "ORG", start=90)],
         [m("神通光电", "ORG"), m("衡阳商会", "ORG", start=10), m("市委", "ORG", start=20), m("市委宣传部", "ORG", start=30)],
         [m("市中心血站攸县采血点", "ORG"), m("攸县采血点", "ORG", start=20), m("月塘街道", "PLACE", start=30), m("月塘", "PLACE", start=40)],
         [m("攸县采血点", "ORG"), m("湖南九郎山职业教育科创城", "PLACE", start=10), m("九郎山职业教育科创城", "PLACE", start=30),
@@ -121,6 +122,7 @@ def test_company_short_forms_and_short_forms_inside_an_article():
     assert entity(r, "衡阳商会")["aliases"] == ["株洲市衡阳商会", "衡阳商会"]
     assert entity(r, "市委")["aliases"] == ["市委"]  # 市委宣传部 is another body
     assert entity(r, "广州市湖南商会")["aliases"] == ["广州市湖南商会"]  # not a home place: not dropped
+    assert entity(r, "区网格化管理服务中心")["aliases"] == ["区网格化管理服务中心", "芦淞区网格化管理服务中心"]
     assert entity(r, "月塘")["aliases"] == ["月塘", "月塘街道"]
     assert entity(r, "九郎山职业教育科创城")["aliases"] == ["九郎山职业教育科创城", "湖南九郎山职业教育科创城"]
     # inside its article 攸县采血点 is the blood centre's; elsewhere it stays as printed

