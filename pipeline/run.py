@@ -431,7 +431,7 @@ def default_place_index(model_dir: Path | None) -> PlaceIndex | None:
     folder = Path(model_dir) / "resolve"
     if not (folder / "hierarchy.tsv").exists():
         return None
-    return PlaceIndex.from_files(folder / "hierarchy.tsv", folder / "adcodes.csv")
+    return PlaceIndex.from_files(folder / "hierarchy.tsv", folder / "adcodes.csv", load_resolve_rules().province_code)
 
 
 def finish_run(parts_dir: Path, keys: list[str], out_dir: Path, model_dir: Path | None = None) -> tuple[dict, dict]:
