@@ -20,6 +20,13 @@ from functools import lru_cache
 import regex
 
 from .records import Byline, Dateline
+
+_NAME_SEPARATORS = regex.compile(r"[ \t\u3000、,，]+")
+_MARKER_SLASH = regex.compile(r"\s+|(?<=^.)[/／]$")
+_AGENCY_REST = regex.compile(r"(?P<place>\p{Han}{2,6}?)?(?P<date>\d{1,2}月\d{1,2}日)?$")
+_PAPER_REST = regex.compile(r"[·\p{Han}]{1,10}")
+_COMMA = regex.compile(r"[,，]")
+_WHITE = regex.compile(r"\s+")
 from .rules import StructureRules
 
 
@@ -31,6 +38,7 @@ class _Patterns:
     org_credit_tail: regex.Pattern  # an organization's credit: 芦淞区委宣传部 供图
     parenthesis: regex.Pattern
     reported: regex.Pattern  # an unparenthesised byline in a dateline: 记者 张三 报道:
+    verb_tail: regex.Pattern  # a line ending in a credit verb: the cheap test before the others
 
 
 def _alternation(words) -> str:
@@ -57,6 +65,7 @@ def _patterns(rules: StructureRules) -> _Patterns:
         org_credit_tail=regex.compile(rf"(?:^|(?<=[\s。!?！？”)）]))(?P<org>\p{{Han}}{{2,16}})\s*(?P<verb>供图|提供)\s*$"),
         parenthesis=regex.compile(r"\s*[(（](?P<inner>[^()（）]{1,80})[)）]"),
         reported=regex.compile(rf"\s*(?P<inner>{groups})\s*{rules.report_verb}\s*[:：]?"),
+        verb_tail=regex.compile(rf"(?:{rules.photo_verbs}|供图|提供)\s*$"),
     )
 
 
@@ -73,9 +82,9 @@ def parse_names(text: str, credit: str, rules: StructureRules) -> list[Byline]:
         role = m.group("role")
         credits = [credit]
         if m.group("marker"):
-            kind = markers[regex.sub(r"\s+|(?<=^.)[/／]$", "", m.group("marker"))]
+            kind = markers[_MARKER_SLASH.sub("", m.group("marker"))]
             credits = ["byline", "photo"] if kind == "both" else [kind]
-        for name in regex.split(r"[ \t\u3000、,，]+", (m.group("names") or "").strip()):
+        for name in _NAME_SEPARATORS.split((m.group("names") or "").strip()):
             if name:
                 out.extend(Byline(name=name, role=role, credit=c) for c in credits)
     return out
@@ -108,6 +117,8 @@ def find_credit(text: str, rules: StructureRules) -> Credit | None:
     """The photo credit ending `text`, if it ends with one."""
     pats = _patterns(rules)
     stripped = text.rstrip()
+    if not pats.verb_tail.search(stripped, max(0, len(stripped) - 4)):
+        return None
     window = max(0, len(stripped) - CREDIT_WINDOW)  # `pos`, not a slice: `^` and look-behinds still see the line
     m = pats.credit_tail.search(stripped, window)
     if m:
@@ -127,11 +138,11 @@ def parse_dateline(text: str, rules: StructureRules) -> Dateline | None:
     source, place, agency_date = text[m.start("org"):m.end()], None, None  # 据新华社电 -> 新华社电
     if org in rules.agencies:
         source = org + verb
-        where = regex.match(r"(?P<place>\p{Han}{2,6}?)?(?P<date>\d{1,2}月\d{1,2}日)?$", rest)
+        where = _AGENCY_REST.match(rest)
         if where is None:
             return None
         place, agency_date = where.group("place"), where.group("date")
-    elif rest and not regex.fullmatch(r"[·\p{Han}]{1,10}", rest):
+    elif rest and not _PAPER_REST.fullmatch(rest):
         return None
     pos = m.end()
     bylines: list[Byline] = []
@@ -147,10 +158,10 @@ def parse_dateline(text: str, rules: StructureRules) -> Dateline | None:
 
 def time_phrase(text: str, rules: StructureRules) -> str | None:
     """The words before the first comma, when they are a time phrase."""
-    m = regex.search(r"[,，]", text)
+    m = _COMMA.search(text)
     if not m:
         return None
-    phrase = regex.sub(r"\s+", "", text[: m.start()])
+    phrase = _WHITE.sub("", text[: m.start()])
     if phrase and rules.time_phrase.match(phrase):
         return phrase
     return None

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import unicodedata
+from array import array
 
 import regex
 
@@ -20,6 +21,7 @@ from .records import Line, MappedText
 
 _LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _SPACE = regex.compile(r"[ \t\u3000\u00a0]+")
+_STRIP = " \t\u3000\u00a0\ufeff"
 _HAN = regex.compile(r"\p{Han}")
 
 
@@ -68,31 +70,30 @@ def _space_is_layout(left: str, right: str) -> bool:
 
 
 def remove_layout_spaces(piece: MappedText) -> MappedText:
-    """Body text repair: drop layout spaces, collapse the others to one ' '."""
+    """Body text repair: drop layout spaces, collapse the others to one ' '.
+
+    Works run by run of white space (not character by character): the text
+    between runs is copied with its offsets in one slice.
+    """
     text = piece.text
-    keep_text: list[str] = []
-    keep_at: list[int] = []
-    i = 0
-    n = len(text)
-    # Leading/trailing white space of a paragraph goes entirely.
-    start, end = 0, n
-    while start < end and text[start] in " \t\u3000\u00a0\ufeff":
+    start, end = 0, len(text)
+    while start < end and text[start] in _STRIP:
         start += 1
-    while end > start and text[end - 1] in " \t\u3000\u00a0\ufeff":
+    while end > start and text[end - 1] in _STRIP:
         end -= 1
-    i = start
-    while i < end:
-        m = _SPACE.match(text, i)
-        if m and m.end() <= end:
-            if not _space_is_layout(text[i - 1], text[m.end()]):
-                keep_text.append(" ")
-                keep_at.append(i)
-            i = m.end()
-            continue
-        keep_text.append(text[i])
-        keep_at.append(i)
-        i += 1
-    return MappedText("".join(keep_text), type(piece.offsets)("l", (piece.offsets[k] for k in keep_at)))
+    chunks: list[str] = []
+    offsets = array("l")
+    at = start
+    for m in _SPACE.finditer(text, start, end):
+        chunks.append(text[at:m.start()])
+        offsets.extend(piece.offsets[at:m.start()])
+        if not _space_is_layout(text[m.start() - 1], text[m.end()]):
+            chunks.append(" ")
+            offsets.append(piece.offsets[m.start()])
+        at = m.end()
+    chunks.append(text[at:end])
+    offsets.extend(piece.offsets[at:end])
+    return MappedText("".join(chunks), offsets)
 
 
 def headline_text(text: str) -> str:

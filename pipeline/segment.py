@@ -29,6 +29,15 @@ _MARKDOWN = regex.compile(r"^\s*(?P<marks>#{1,6})\s*(?P<rest>.*)$")
 _QUOTE = regex.compile(r"^\s*>\s?")
 _HAN = regex.compile(r"\p{Han}")
 _SUBTITLE_DASH = regex.compile(r"^\s*(?:——|--|—)")
+_WHITE = regex.compile(r"\s+")
+_LETTER = regex.compile(r"\p{L}")
+_COMMA = regex.compile(r"[,，]")
+_TABS = regex.compile(r"\t+")
+
+
+def squeeze(text: str) -> str:
+    """Text without white space (for matching headline-like lines)."""
+    return _WHITE.sub("", text)
 
 
 @dataclass
@@ -81,7 +90,7 @@ def _classify(line: Line, rules: StructureRules) -> Unit:
         mapped = mapped.slice(q.end(), len(mapped))
     content = _strip_mapped(mapped)
     text = content.text
-    squeezed = regex.sub(r"\s+", "", text)
+    squeezed = squeeze(text)
 
     def unit(kind: str, **kw) -> Unit:
         return Unit(line, kind, content, level, **kw)
@@ -92,11 +101,11 @@ def _classify(line: Line, rules: StructureRules) -> Unit:
         return unit("furniture")
     jump = rules.continues_on.fullmatch(text.strip())
     if jump:
-        return unit("jump_to", page=regex.sub(r"\s+", "", jump.group("page")))
+        return unit("jump_to", page=squeeze(jump.group("page")))
     jump = rules.continued_from.match(text)
     if jump and jump.start() == 0:
         rest = _strip_mapped(content.slice(jump.end(), len(content)))
-        return Unit(line, "jump_from", rest, level, page=regex.sub(r"\s+", "", jump.group("page")))
+        return Unit(line, "jump_from", rest, level, page=squeeze(jump.group("page")))
     if level >= 4:
         return unit("subhead")
     dateline = bl.parse_dateline(text, rules)
@@ -116,7 +125,7 @@ def _classify(line: Line, rules: StructureRules) -> Unit:
     if len(squeezed) == 1 and _HAN.match(squeezed):
         return unit("stray")
     if (len(squeezed) <= rules.headline_max_chars and not rules.not_headline_end.search(squeezed)
-            and regex.search(r"\p{L}", squeezed)):
+            and _LETTER.search(squeezed)):
         return unit("short")
     return unit("text")
 
@@ -167,7 +176,7 @@ class _Segmenter:
     # -- headline runs -------------------------------------------------
     def run_end(self, i: int) -> int:
         """End of the run of headline-like units starting at i."""
-        if self.rules.commentary_column.match(regex.sub(r"\s+", "", self.units[i].text)):
+        if self.rules.commentary_column.match(squeeze(self.units[i].text)):
             return i + 1  # a column's name has no subtitle; its text follows
         j = i + 1
         while j < len(self.units):
@@ -210,24 +219,24 @@ class _Segmenter:
         if first.kind == "heading" and first.level <= 3:
             return True
         texts = [u.text for u in run]
-        if any(self.rules.notice_headline.search(regex.sub(r"\s+", "", t)) for t in texts):
+        if any(self.rules.notice_headline.search(squeeze(t)) for t in texts):
             return True
-        if len(run) >= 2 and self.rules.letter_author.match(regex.sub(r"\s+", "", run[-1].text)):
+        if len(run) >= 2 and self.rules.letter_author.match(squeeze(run[-1].text)):
             return True
-        if any(self.rules.commentary_column.match(regex.sub(r"\s+", "", t)) for t in texts):
+        if any(self.rules.commentary_column.match(squeeze(t)) for t in texts):
             return True
         # Photo news: the previous article has ended (a credit, a page jump, a
         # gap), or the picture's gap / a caption follows the headline at once.
         # A line with a comma inside is a cut sentence there, not a headline.
         after = self.units[j] if j < len(self.units) else None
-        fragment = any(regex.search(r"[,，]", u.text) for u in run)
+        fragment = any(_COMMA.search(u.text) for u in run)
         apart = (current is None or current.closed or first.line.blank_before >= 2
                  or (not fragment and after is not None and (after.kind == "caption" or after.line.blank_before >= 2)))
         return apart and self.photo_follows(j)
 
     def open_article(self, run: list[Unit]) -> None:
         draft = self.new()
-        squeezed = [regex.sub(r"\s+", "", u.text) for u in run]
+        squeezed = [squeeze(u.text) for u in run]
         if self.rules.commentary_column.match(squeezed[0]) and len(run) == 1:
             draft.column = headline_text(run[0].text)
             draft.header = run
@@ -349,7 +358,7 @@ def _paragraph(u: Unit) -> MappedText:
     cells = []
     start = 0
     text = u.content.text
-    for m in regex.finditer(r"\t+", text):
+    for m in _TABS.finditer(text):
         cells.append(remove_layout_spaces(u.content.slice(start, m.start())))
         cells.append(u.content.slice(m.start(), m.start() + 1))
         start = m.end()
@@ -425,7 +434,7 @@ def _kind(draft: _Draft, headline: str | None, body_units: list[Unit], rules: St
         return "table"
     if draft.dateline is not None:
         return "news"
-    squeezed = regex.sub(r"\s+", "", headline or "")
+    squeezed = squeeze(headline or "")
     if squeezed and rules.notice_headline.search(squeezed):
         return "notice"
     if draft.letter_author is not None:
@@ -466,7 +475,7 @@ def segment_articles(
         seq = len(articles) + 1
         if suspicious:
             warn("segment", f"article {seq}: headline block of {len(draft.header)} lines; two headlines may have merged")
-        if headline and sum(1 for f in regex.split(r"\s+", " ".join(u.text for u in draft.header)) if len(f) == 1) >= 3:
+        if headline and sum(1 for f in _WHITE.split(" ".join(u.text for u in draft.header)) if len(f) == 1) >= 3:
             warn("segment", f"article {seq}: headline '{headline}' is broken into one-character pieces; layout likely scrambled")
         if dropped:
             warn("repair", f"article {seq}: dropped {dropped} paragraph(s) printed twice")

@@ -257,16 +257,15 @@ def test_failed_write_leaves_previous_tables(tmp_path, monkeypatch):
     run_extract(SAMPLES, out, progress=False)
     before = snapshot(out)
     calls = []
-    real = tables_module.pq.write_table
+    real = tables_module.pq.ParquetWriter.write_table
 
-    def failing(table, where, *a, **kw):
-        calls.append(where)
-        if len(calls) == 3:
-            Path(where).write_bytes(b"PAR1 half")  # half written, then the disk fills up
+    def failing(writer, table, *a, **kw):
+        calls.append(table)
+        if len(calls) == 3:  # the third table is half written, then the disk fills up
             raise OSError(28, "No space left on device")
-        return real(table, where, *a, **kw)
+        return real(writer, table, *a, **kw)
 
-    monkeypatch.setattr(tables_module.pq, "write_table", failing)
+    monkeypatch.setattr(tables_module.pq.ParquetWriter, "write_table", failing)
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "one.txt").write_text(NEWS, encoding="utf-8")
