@@ -677,6 +677,17 @@ def _matches_around(pattern: re.Pattern, text: str, h: int, q: int):
     return out
 
 
+def _strip_deictic(text: str, start: int, end: int, lex: Lexicon) -> str:
+    """The title text[start:end], without a deictic word at its start, also one
+    that begins before `start`: 我市红十字会协调员 -> 红十字会协调员, 该站值班站长 ->
+    值班站长 (ANNOTATION.md rule 5)."""
+    for w in lex.deictic:
+        for k in range(len(w)):  # k characters of the word before the chain
+            if start >= k and text.startswith(w, start - k) and start - k + len(w) < end:
+                return text[start - k + len(w) : end].strip()
+    return text[start:end].strip()
+
+
 def _trim_lead_in(text: str, start: int, limit: int, lex: Lexicon) -> int:
     """Move `start` past lead-in verbs (组织, 走访 …) while the rest stays long enough."""
     changed = True
@@ -1152,7 +1163,7 @@ class People(_Serializable):
             label = self.classify(chain_kinds, unit_orgs, orgs, context)
             title = None
             if kind not in ("role",):
-                title = text[chain_start:q].strip() or None
+                title = _strip_deictic(text, chain_start, q, lex) or None
             if label == "OFFICIAL" or kind in ("leader", "staff", "official", "nonstate", "professional"):
                 st["chains"].append((chain_start, span[0]))
             self._emit(text, span, label, title, cands, st, lex, colon)

@@ -108,8 +108,12 @@ def file_sha256(path: Path) -> str | None:
 
 
 def config_fingerprint(rules_dir: Path, model_dir: Path | None) -> str:
-    """Changes when the code version, a rule file or the model changes."""
+    """Changes when the code, a rule file or the model changes."""
     digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.glob("*.py")):  # the code itself, not just its version
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     for path in sorted(Path(rules_dir).rglob("*")):
         if path.is_file():
             digest.update(path.relative_to(rules_dir).as_posix().encode())

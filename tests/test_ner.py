@@ -387,3 +387,11 @@ def test_corpus_mentions_obey_the_contract(tmp_path_factory):
         check_contract(bodies, result)
         labels |= {m.label for ms in result for m in ms}
     assert labels == set(ner.LABELS)
+
+
+def test_a_title_chain_does_not_start_with_a_deictic_word(nlp):
+    text = "我市红十字会协调员吴海涛驱车赶往医院。该站值班站长孟庆丰立刻联系信号楼。"
+    chains = titles(nlp, text)
+    assert chains.get("吴海涛") in (None, "红十字会协调员")
+    assert chains.get("孟庆丰") in (None, "值班站长")
+    assert not any(t.startswith(("我市", "该站")) for t in chains.values() if t)
