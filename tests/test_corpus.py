@@ -69,3 +69,24 @@ def test_golden_regression(which, corpus_out, samples_out):
     out = corpus_out if which == "corpus" else samples_out
     diff = diff_golden(out, ROOT / "tests/golden" / which)
     assert not diff, "extraction differs from tests/golden (run `make golden` if intended):\n" + diff
+
+
+@pytest.mark.parametrize("which", ["corpus", "samples"])
+def test_mentions_point_exactly_into_bodies_and_every_id_resolves(which, corpus_out, samples_out):
+    import pandas as pd
+
+    out = corpus_out if which == "corpus" else samples_out
+    t = {n: pd.read_parquet(out / f"{n}.parquet") for n in ("articles", "mentions", "entities", "officials")}
+    assert len(t["mentions"]) > 0
+    bodies = dict(zip(t["articles"].article_id, t["articles"].body))
+    for m in t["mentions"].itertuples():
+        assert bodies[m.article_id][m.start:m.end] == m.text
+        assert m.mention_id == f"{m.article_id}-{m.start}"
+    # no overlaps within an article
+    for _, group in t["mentions"].sort_values(["article_id", "start"]).groupby("article_id"):
+        assert (group.start.iloc[1:].to_numpy() >= group.end.iloc[:-1].to_numpy()).all()
+    entity_ids = set(t["entities"].entity_id)
+    assert set(t["mentions"].entity_id) == entity_ids  # every mention resolves, every entity is mentioned
+    assert set(t["officials"].entity_id) <= entity_ids
+    counts = t["mentions"].groupby("entity_id").size()
+    assert (t["entities"].set_index("entity_id").n_mentions == counts).all()
