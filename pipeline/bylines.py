@@ -20,14 +20,14 @@ from functools import lru_cache
 import regex
 
 from .records import Byline, Dateline
+from .repair import normalized
+from .rules import StructureRules
 
 _NAME_SEPARATORS = regex.compile(r"[ \t\u3000、,，]+")
 _MARKER_SLASH = regex.compile(r"\s+|(?<=^.)[/／]$")
 _AGENCY_REST = regex.compile(r"(?P<place>\p{Han}{2,6}?)?(?P<date>\d{1,2}月\d{1,2}日)?$")
 _PAPER_REST = regex.compile(r"[·\p{Han}]{1,10}")
 _COMMA = regex.compile(r"[,，]")
-_WHITE = regex.compile(r"\s+")
-from .rules import StructureRules
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def time_phrase(text: str, rules: StructureRules) -> str | None:
     m = _COMMA.search(text)
     if not m:
         return None
-    phrase = _WHITE.sub("", text[: m.start()])
+    phrase = normalized(text[: m.start()])
     if phrase and rules.time_phrase.match(phrase):
         return phrase
     return None

@@ -12,7 +12,7 @@ import regex
 
 from .masthead import infer_issue_date, paper_from_sources, parse_masthead
 from .read import ReadError, read_issue
-from .records import Article, Failure, Issue, SourceText
+from .records import Article, Failure, Issue, MappedText, SourceText
 from .repair import split_lines
 from .rules import StructureRules
 from .segment import segment_articles
@@ -69,18 +69,11 @@ def structure_issue(source: SourceText, rules: StructureRules) -> Issue | Failur
 
 def _whole_text_article(source: SourceText, lines, articles: list[Article]) -> Article:
     """Degraded output: all article bodies of the file as one article of kind unknown."""
-    bodies = [a for a in articles if a.body]
-    body = "\n".join(a.body for a in bodies)
-    offsets = type(bodies[0].body_offsets)("l") if bodies else None
-    if bodies:
-        for k, a in enumerate(bodies):
-            if k:
-                offsets.append(offsets[-1])
-            offsets.extend(a.body_offsets)
+    body = MappedText.join([MappedText(a.body, a.body_offsets) for a in articles if a.body], "\n")
     start = lines[0].start if lines else 0
     end = lines[-1].start + len(lines[-1].text) if lines else 0
     return Article(
         issue_id=source.issue_id, seq=1, headline=None, kicker=None, subtitle=None, kind="unknown",
-        source=None, dateline=None, dateline_place=None, body=body, raw_start=start, raw_end=end,
-        body_offsets=offsets if offsets is not None else type(a.body_offsets)("l") if articles else __import__("array").array("l"),
+        source=None, dateline=None, dateline_place=None, body=body.text, raw_start=start, raw_end=end,
+        body_offsets=body.offsets,
     )

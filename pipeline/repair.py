@@ -122,9 +122,13 @@ def is_cut(text: str, sentence_end: regex.Pattern) -> bool:
     return not sentence_end.search(text.rstrip())
 
 
+_WHITE = regex.compile(r"\s+")
+
+
 def normalized(text: str) -> str:
-    """Text without any white space, for comparing printed copies."""
-    return _SPACE.sub("", text)
+    """Text without any white space: for comparing printed copies and for
+    matching headline-like lines (`株洲 时评` is a column name too)."""
+    return _WHITE.sub("", text)
 
 
 def drop_repeated_blocks(paragraphs: list[str], min_run: int = 2, min_single_chars: int = 80) -> list[int]:

@@ -22,7 +22,7 @@ import regex
 
 from . import bylines as bl
 from .records import Article, Byline, Dateline, Failure, Line, MappedText, Masthead, SourceText
-from .repair import drop_repeated_blocks, headline_text, is_cut, remove_layout_spaces
+from .repair import drop_repeated_blocks, headline_text, is_cut, normalized, remove_layout_spaces
 from .rules import StructureRules
 
 _MARKDOWN = regex.compile(r"^\s*(?P<marks>#{1,6})\s*(?P<rest>.*)$")
@@ -33,11 +33,6 @@ _WHITE = regex.compile(r"\s+")
 _LETTER = regex.compile(r"\p{L}")
 _COMMA = regex.compile(r"[,，]")
 _TABS = regex.compile(r"\t+")
-
-
-def squeeze(text: str) -> str:
-    """Text without white space (for matching headline-like lines)."""
-    return _WHITE.sub("", text)
 
 
 @dataclass
@@ -90,7 +85,7 @@ def _classify(line: Line, rules: StructureRules) -> Unit:
         mapped = mapped.slice(q.end(), len(mapped))
     content = _strip_mapped(mapped)
     text = content.text
-    squeezed = squeeze(text)
+    squeezed = normalized(text)
 
     def unit(kind: str, **kw) -> Unit:
         return Unit(line, kind, content, level, **kw)
@@ -101,11 +96,11 @@ def _classify(line: Line, rules: StructureRules) -> Unit:
         return unit("furniture")
     jump = rules.continues_on.fullmatch(text.strip())
     if jump:
-        return unit("jump_to", page=squeeze(jump.group("page")))
+        return unit("jump_to", page=normalized(jump.group("page")))
     jump = rules.continued_from.match(text)
     if jump and jump.start() == 0:
         rest = _strip_mapped(content.slice(jump.end(), len(content)))
-        return Unit(line, "jump_from", rest, level, page=squeeze(jump.group("page")))
+        return Unit(line, "jump_from", rest, level, page=normalized(jump.group("page")))
     if level >= 4:
         return unit("subhead")
     dateline = bl.parse_dateline(text, rules)
@@ -176,7 +171,7 @@ class _Segmenter:
     # -- headline runs -------------------------------------------------
     def run_end(self, i: int) -> int:
         """End of the run of headline-like units starting at i."""
-        if self.rules.commentary_column.match(squeeze(self.units[i].text)):
+        if self.rules.commentary_column.match(normalized(self.units[i].text)):
             return i + 1  # a column's name has no subtitle; its text follows
         j = i + 1
         while j < len(self.units):
@@ -219,11 +214,11 @@ class _Segmenter:
         if first.kind == "heading" and first.level <= 3:
             return True
         texts = [u.text for u in run]
-        if any(self.rules.notice_headline.search(squeeze(t)) for t in texts):
+        if any(self.rules.notice_headline.search(normalized(t)) for t in texts):
             return True
-        if len(run) >= 2 and self.rules.letter_author.match(squeeze(run[-1].text)):
+        if len(run) >= 2 and self.rules.letter_author.match(normalized(run[-1].text)):
             return True
-        if any(self.rules.commentary_column.match(squeeze(t)) for t in texts):
+        if any(self.rules.commentary_column.match(normalized(t)) for t in texts):
             return True
         # Photo news: the previous article has ended (a credit, a page jump, a
         # gap), or the picture's gap / a caption follows the headline at once.
@@ -236,7 +231,7 @@ class _Segmenter:
 
     def open_article(self, run: list[Unit]) -> None:
         draft = self.new()
-        squeezed = [squeeze(u.text) for u in run]
+        squeezed = [normalized(u.text) for u in run]
         if self.rules.commentary_column.match(squeezed[0]) and len(run) == 1:
             draft.column = headline_text(run[0].text)
             draft.header = run
@@ -434,7 +429,7 @@ def _kind(draft: _Draft, headline: str | None, body_units: list[Unit], rules: St
         return "table"
     if draft.dateline is not None:
         return "news"
-    squeezed = squeeze(headline or "")
+    squeezed = normalized(headline or "")
     if squeezed and rules.notice_headline.search(squeezed):
         return "notice"
     if draft.letter_author is not None:
