@@ -62,7 +62,7 @@ def _patterns(rules: StructureRules) -> _Patterns:
         group=regex.compile(group),
         byline_line=regex.compile(rf"^\s*(?:{rules.byline_bullets})?\s*[(（]?\s*{groups}\s*[)）]?\s*$"),
         credit_tail=regex.compile(rf"(?P<credit>{groups})\s*(?P<verb>{rules.photo_verbs})\s*$"),
-        org_credit_tail=regex.compile(rf"(?:^|(?<=[\s。!?！？”)）]))(?P<org>\p{{Han}}{{2,16}})\s*(?P<verb>供图|提供)\s*$"),
+        org_credit_tail=regex.compile(r"(?:^|(?<=[\s。!?！？”)）]))(?P<org>\p{Han}{2,16})\s*(?P<verb>供图|提供)\s*$"),
         parenthesis=regex.compile(r"\s*[(（](?P<inner>[^()（）]{1,80})[)）]"),
         reported=regex.compile(rf"\s*(?P<inner>{groups})\s*{rules.report_verb}\s*[:：]?"),
         verb_tail=regex.compile(rf"(?:{rules.photo_verbs}|供图|提供)\s*$"),

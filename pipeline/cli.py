@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 import tempfile
@@ -44,12 +45,9 @@ def _extract(args: argparse.Namespace) -> int:
     if model is not None and not (model / "meta.json").exists():
         print(f"error: no model in {model}; build it with `make model`", file=sys.stderr)
         return 2
-    if args.engine == "dask":
-        try:
-            import dask.distributed  # noqa: F401
-        except ImportError:
-            print("error: ENGINE=dask needs dask[distributed]: pip install -e '.[dask]'", file=sys.stderr)
-            return 2
+    if args.engine == "dask" and importlib.util.find_spec("distributed") is None:
+        print("error: ENGINE=dask needs dask[distributed]: pip install -e '.[dask]'", file=sys.stderr)
+        return 2
     try:
         summary = run_extract(raw, out, Path(args.rules), model, progress=not args.quiet, jobs=args.jobs,
                               engine=args.engine, scheduler=args.scheduler, full=args.full)

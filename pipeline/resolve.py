@@ -568,13 +568,11 @@ def _resolve_orgs(texts: list[str], rules: ResolveRules) -> dict[str, str]:
     return out
 
 
-def official_timeline(officials, articles=None):
+def official_timeline(officials):
     """Each official's posts over time: one row per (name, post) with first and last date seen.
 
     `officials` is the officials table as a DataFrame (pipeline.load()["officials"]).
     """
-    import pandas as pd
-
     rows = officials.explode("posts").rename(columns={"posts": "post"})
     grouped = rows.groupby(["entity_id", "name", "post"], dropna=False)
     out = grouped.agg(first_seen=("issue_date", "min"), last_seen=("issue_date", "max"),

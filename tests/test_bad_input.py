@@ -27,7 +27,7 @@ from pipeline import tables as tables_module
 from pipeline.cli import main
 from pipeline.extract import structure_issue
 from pipeline.read import MAX_BYTES, MAX_LINE_CHARS
-from pipeline.records import Issue, SourceText
+from pipeline.records import SourceText
 from pipeline.run import run_extract
 from pipeline.schemas import TABLES
 
