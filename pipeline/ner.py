@@ -548,6 +548,12 @@ class Places(_Serializable):
             # a village or township name does not start with an everyday word
             if suffix in ("村", "乡", "镇") and len(stem) >= 3 and lex.freq(stem[:2]) >= 50000 and self.lookup(stem + suffix) is None:
                 continue
+            # nor is it one (行政村, 示范村, 不出县): an administrative unit the
+            # gazetteer does not list needs a name that is no everyday word
+            if suffix in self.admin_suffixes and self.lookup(stem + suffix) is None and (
+                stem in lex.function_words or lex.freq(stem) >= 50000
+            ):
+                continue
             if suffix in self.area_words and self.lookup(stem) == "strong":
                 continue  # 荷塘、芦淞片区: the places, not a 片区
             if suffix in ("区", "县") and stem[-1] in _CN_NUM:

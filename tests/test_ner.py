@@ -395,3 +395,8 @@ def test_a_title_chain_does_not_start_with_a_deictic_word(nlp):
     assert chains.get("吴海涛") in (None, "红十字会协调员")
     assert chains.get("孟庆丰") in (None, "值班站长")
     assert not any(t.startswith(("我市", "该站")) for t in chains.values() if t)
+
+
+def test_a_change_of_state_verb_ends_no_place_stem(nlp):
+    text = "他说,要把茶园变成公园,让游客来了能采茶。"
+    assert not any(t.endswith("公园") and "变成" in t for t, _ in found(nlp, text))
