@@ -74,17 +74,6 @@ class MappedText:
     def slice(self, i: int, j: int) -> MappedText:
         return MappedText(self.text[i:j], self.offsets[i:j])
 
-    def inserted(self, text: str) -> MappedText:
-        """`text` as characters that were not in the source (e.g. "\\n")."""
-        at = self.offsets[-1] if len(self.offsets) else 0
-        return MappedText(text, array("l", [at] * len(text)))
-
-    def raw_span(self, i: int, j: int) -> tuple[int, int]:
-        """Raw [start, end) covering text[i:j]."""
-        if i >= j:
-            raise ValueError("empty span")
-        return self.offsets[i], self.offsets[j - 1] + 1
-
     @staticmethod
     def join(pieces: list[MappedText], sep: str = "") -> MappedText:
         """Concatenate, putting `sep` (not from the source) between pieces."""

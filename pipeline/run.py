@@ -40,7 +40,7 @@ from .records import Failure, Issue, stable_id
 from .resolve import MentionRecord, PlaceIndex, Resolver, load_resolve_rules
 from .rules import DEFAULT_RULES_DIR, load_structure_rules
 from .schemas import MENTIONS_RAW, TABLES
-from .tables import failure_row, issue_rows
+from .tables import StagedTables, failure_row, issue_rows
 
 # Files in RAW that document the folder rather than being issues.
 DOC_FILES = ("README", "README.md", "README.txt")
@@ -474,13 +474,10 @@ def finish_run(parts_dir: Path, keys: list[str], out_dir: Path, model_dir: Path 
     parts_dir, out_dir = Path(parts_dir), Path(out_dir)
     stages: dict[str, float] = {}
     counts = dict(issues=0, articles=0, mentions=0, errors=0, warnings=0, chars=0)
-    staged: list[tuple[str, str]] = []
-    try:
+    with StagedTables(out_dir) as staged:
         started = time.perf_counter()
         for table in ("issues", "articles", "bylines", "failures"):
-            tmp = _stage_path(out_dir, table)
-            staged.append((table, tmp))
-            with pq.ParquetWriter(tmp, TABLES[table]) as writer:
+            with pq.ParquetWriter(staged.path(table), TABLES[table]) as writer:
                 for part in _read_parts(parts_dir, table, keys):
                     writer.write_table(part)
                     if table == "issues":
@@ -497,30 +494,13 @@ def finish_run(parts_dir: Path, keys: list[str], out_dir: Path, model_dir: Path 
         resolver = Resolver(load_resolve_rules(), default_place_index(model_dir))
         for part in _read_parts(parts_dir, "mentions_raw", keys):
             resolver.observe(_records(part))
-        tmp = _stage_path(out_dir, "mentions")
-        staged.append(("mentions", tmp))
-        with pq.ParquetWriter(tmp, TABLES["mentions"]) as writer:
+        with pq.ParquetWriter(staged.path("mentions"), TABLES["mentions"]) as writer:
             for part in _read_parts(parts_dir, "mentions_raw", keys):
                 rows = resolver.assign(_records(part))
                 counts["mentions"] += len(rows)
                 writer.write_table(pa.Table.from_pylist(rows, schema=TABLES["mentions"]))
         for table, rows in (("entities", resolver.entities()), ("officials", resolver.officials())):
-            tmp = _stage_path(out_dir, table)
-            staged.append((table, tmp))
-            pq.write_table(pa.Table.from_pylist(rows, schema=TABLES[table]), tmp)
+            pq.write_table(pa.Table.from_pylist(rows, schema=TABLES[table]), staged.path(table))
         stages["resolve"] = time.perf_counter() - started
-        for table, tmp in staged:
-            os.chmod(tmp, 0o644)  # mkstemp makes files private; tables are for everyone
-            os.replace(tmp, out_dir / f"{table}.parquet")
-    finally:
-        for _, tmp in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        staged.publish()
     return counts, stages
-
-
-def _stage_path(out_dir: Path, table: str) -> str:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{table}.", suffix=".parquet.tmp", dir=out_dir)
-    os.close(fd)
-    return tmp

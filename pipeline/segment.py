@@ -260,7 +260,7 @@ class _Segmenter:
                     current.inside_headline = u
                     i += 1
                     continue
-                current.body.append(_as_body(u, current))
+                current.body.append(_as_body(u))
                 i += 1
                 continue
             if u.kind == "dateline":
@@ -315,7 +315,7 @@ class _Segmenter:
         return self.drafts
 
 
-def _as_body(u: Unit, current: _Draft) -> Unit:
+def _as_body(u: Unit) -> Unit:
     """A headline-like line that starts no article: a subhead, or text that
     continues a paragraph cut in the middle of a sentence."""
     return Unit(u.line, "subhead" if u.kind == "heading" else "short", u.content, u.level)

@@ -51,23 +51,46 @@ def to_table(name: str, rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-def write_tables(tables: dict[str, pa.Table], out_dir: Path) -> None:
-    """Write every table as OUT/<name>.parquet, atomically per file.
+class StagedTables:
+    """Tables written under temporary names in OUT and renamed into place
+    together by `publish` (a rename within a directory is atomic on POSIX);
+    whatever was not published is removed when the block ends.
 
-    All tables are first written to temporary files in OUT, then renamed into
-    place one by one (a rename within a directory is atomic on POSIX).
+        with StagedTables(out) as staged:
+            pq.write_table(table, staged.path("issues"))
+            staged.publish()
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
-    try:
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        self.staged: list[tuple[str, str]] = []
+
+    def __enter__(self) -> StagedTables:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def path(self, name: str) -> str:
+        """A new temporary file for table `name` (registered before anything is
+        written to it, so a failed write is cleaned up too)."""
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".parquet.tmp", dir=self.out_dir)
+        os.close(fd)
+        self.staged.append((name, tmp))
+        return tmp
+
+    def publish(self) -> None:
+        for name, tmp in self.staged:
+            os.chmod(tmp, 0o644)  # mkstemp makes files private; tables are for everyone
+            os.replace(tmp, self.out_dir / f"{name}.parquet")
+
+    def __exit__(self, *exc) -> None:
+        for _, tmp in self.staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+def write_tables(tables: dict[str, pa.Table], out_dir: Path) -> None:
+    """Write every table as OUT/<name>.parquet; all are renamed into place at the end."""
+    with StagedTables(out_dir) as staged:
         for name, table in tables.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".parquet.tmp", dir=out_dir)
-            os.close(fd)
-            staged.append((name, Path(tmp)))  # before writing: a failed write is cleaned up too
-            pq.write_table(table, tmp)
-        for name, tmp in staged:
-            os.replace(tmp, out_dir / f"{name}.parquet")
-    finally:
-        for _, tmp in staged:
-            if tmp.exists():
-                tmp.unlink()
+            pq.write_table(table, staged.path(name))
+        staged.publish()
