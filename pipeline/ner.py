@@ -1034,7 +1034,11 @@ class People(_Serializable):
             for w in p[key]:
                 kinds[w] = kind
         self.kinds = kinds
-        self.post_re = _alternation(kinds)
+        # a modifier makes a post more specific and belongs to it (分管副区长, 代理主任)
+        modifiers = "|".join(re.escape(w) for w in _longest_first(p.get("post_modifiers", [])))
+        posts = _alternation(kinds).pattern
+        self.post_re = re.compile(f"(?:{modifiers})?(?P<post>{posts})" if modifiers else f"(?P<post>{posts})")
+        self.refers_back = tuple(_longest_first(p.get("refers_back", [])))
         self.role_after_re = _alternation(p["role_after"] + p["verbs_after"])
         self.count_re = re.compile(p["count_after"])
         self.is_role_re = re.compile(p["is_role"]) if p.get("is_role") else None
@@ -1129,13 +1133,13 @@ class People(_Serializable):
         cands: list[Cand] = st["cands"]
         blocked = st["blocked"]
         n = len(text)
-        posts = [(m.start(), m.end(), self.kinds[m.group()]) for m in self.post_re.finditer(text)]
+        posts = [(m.start(), m.end(), self.kinds[m.group("post")]) for m in self.post_re.finditer(text)]
         post_by_end = {}
         for p in posts:
             post_by_end.setdefault(p[1], p)
         for p, q, kind in posts:
-            if blocked[p]:
-                continue
+            if blocked[p] or any(p >= len(w) and text.startswith(w, p - len(w)) for w in self.refers_back):
+                continue  # 该负责人强调: the post names someone already introduced
             r = q
             colon = False
             while r < n and text[r] in ":：\t ":
@@ -1168,8 +1172,10 @@ class People(_Serializable):
             context = context[cut + 1 :] if cut >= 0 else context
             label = self.classify(chain_kinds, unit_orgs, orgs, context)
             title = None
-            if kind not in ("role",):
-                title = _strip_deictic(text, chain_start, q, lex) or None
+            row_label = text[q : q + 1] == "\t" and (p == 0 or text[p - 1] == "\n")
+            if kind not in ("role",) and not row_label:
+                # (a table's row label, 第一责任人<tab>陈某<tab>张某, is no one's title)
+                title = "".join(_strip_deictic(text, chain_start, q, lex).split()) or None
             if label == "OFFICIAL" or kind in ("leader", "staff", "official", "nonstate", "professional"):
                 st["chains"].append((chain_start, span[0]))
             self._emit(text, span, label, title, cands, st, lex, colon)
@@ -1259,7 +1265,10 @@ class People(_Serializable):
                 j -= 1
             run = text[j:s]
             has_org = any(c.label in ("ORG", "PLACE") and c.start >= j and c.end <= s for c in cands)
-            if run and (has_org or orgs.kind_of(run) is not None):
+            # an earlier post of a chain, from the verb's object on: 看望了基层一线优秀干部、
+            # 某街道办事处专干某某 (the whole object is what the paper calls the person)
+            object_post = len(kinds) > 1 and 2 <= len(run) <= 8 and (j == 0 or text[j - 1] in "了\n")
+            if run and (has_org or object_post or orgs.kind_of(run) is not None):
                 s = j
                 unit_start = s
                 continue
@@ -1761,4 +1770,19 @@ def _mentions_of(doc: Doc) -> list[Mention]:
             continue
         out.append(Mention(start=s, end=e, text=text[s:e], label=label, title=title if label == "OFFICIAL" else None))
         last = e
-    return out
+    return mark_bracketed_aliases(text, out)
+
+
+_OPEN, _CLOSE = "(（", ")）"
+
+
+def mark_bracketed_aliases(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A place or organization printed in brackets right after another of the
+    same label is another name for it: 石峰大桥(株洲湘江二桥),
+    株洲市住房和城乡建设局（市住建局）. Sets `alias_of` (the first one's start)."""
+    for before, after in zip(mentions, mentions[1:]):
+        if (before.label == after.label and before.label in ("PLACE", "ORG")
+                and after.start == before.end + 1 and text[before.end] in _OPEN
+                and text[after.end : after.end + 1] in tuple(_CLOSE)):
+            after.alias_of = before.start
+    return mentions

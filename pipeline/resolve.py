@@ -8,15 +8,21 @@ from label and canonical name only.
   is an OFFICIAL anywhere, else PERSON) unless the evidence disagrees: two
   different county-level jurisdictions in the title chains on the same date
   split it. An OCR slip that glues the last character of a title onto a name
-  (部长 + 长江小忠) resolves to the clean name (江小忠) when that name is seen.
+  (部长 + 长江小忠) resolves to the clean name (江小忠) when that name is seen;
+  a swapped given name with the same post (杨跃胜 … 杨胜跃) and a lost last
+  character with a post of the same city (罗绍 … 罗绍昀) join that official.
 - Places: short and full forms resolve to one gazetteer entry with its
   administrative code, parent and coordinates, preferring the paper's own
   prefecture and province; an ambiguous name (新塘社区 exists in many towns)
   is resolved by the places around it in the article, or left unresolved.
 - Organizations: the paper's short forms of its city's bodies are expanded by
   the table in rules/resolve.toml; `市X` and `株洲市X` are one when both are
-  seen; other forms stay as printed (quotes removed). A place is never merged
-  with an organization (the label is part of the key).
+  seen; company short forms (神通光电, 神骅地产) and, inside one article,
+  district short forms and variants (区交警 … 芦淞区交警支队) join the longer
+  name; other forms stay as printed (quotes removed).
+- A place or organization printed in brackets right after another is another
+  name for it (石峰大桥(株洲湘江二桥)), wherever either is printed.
+- A place is never merged with an organization (the label is part of the key).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import tomllib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +63,12 @@ class ResolveRules:
     generic_cores: frozenset = frozenset()
     min_article_suffix: int = 4
     admin_suffixes: tuple[str, ...] = ()
+    post_modifiers: tuple[str, ...] = ()  # 分管, 代理 …: part of the position
+    place_heads: tuple[tuple[str, str], ...] = ()  # (printed head, canonical head): 火车站 -> 站
+    place_generic_suffixes: tuple[str, ...] = ()  # 小区: 翡翠名园小区 … 金轮翡翠名园
+    droppable_heads: tuple[str, ...] = ()  # 支队: 区交警 … 芦淞区交警支队
+    variant_blockers: str = ""  # characters that tell bodies apart (第一, 第二 …)
+    shared_posts: frozenset = frozenset()  # posts many hold at once (民警): no evidence of identity
 
     def expansion(self, key: str) -> str | None:
         full = dict(self.org_expansions).get(key)
@@ -84,6 +96,12 @@ def load_resolve_rules(rules_dir: Path = DEFAULT_RULES_DIR) -> ResolveRules:
         generic_cores=frozenset(data["short_forms"]["generic_cores"]),
         min_article_suffix=data["short_forms"]["min_article_suffix"],
         admin_suffixes=tuple(sorted(data["short_forms"]["admin_suffixes"], key=len, reverse=True)),
+        post_modifiers=tuple(sorted(people.get("post_modifiers", []), key=len, reverse=True)),
+        place_heads=tuple(sorted(data["place_heads"].items(), key=lambda kv: -len(kv[0]))),
+        place_generic_suffixes=tuple(data["short_forms"]["place_generic_suffixes"]),
+        droppable_heads=tuple(sorted(data["short_forms"]["droppable_heads"], key=len, reverse=True)),
+        variant_blockers=data["short_forms"]["variant_blockers"],
+        shared_posts=frozenset(data["posts"]["shared_by_many"]),
     )
 
 
@@ -175,14 +193,37 @@ def strip_quotes(text: str) -> str:
     return text
 
 
-def org_key(text: str, rules: ResolveRules) -> str:
-    """The paper's short form of an organization name (中共株洲市委 -> 市委)."""
+def org_key(text: str, rules: ResolveRules, places: PlaceIndex | None = None) -> str:
+    """The paper's short form of an organization name (中共株洲市委 -> 市委;
+    致公党株洲市芦淞区工委 -> 致公党芦淞区工委: the city before one of its
+    districts or counties adds nothing)."""
     text = strip_quotes(text)
     if text.startswith("中共") and len(text) > 3:
         text = text[2:]
+    text = _drop_city_before_county(text, rules, places)
     for prefix, short in ((rules.city, "市"), (rules.city_short, "市"), (rules.province, "省")):
         if text.startswith(prefix) and len(text) > len(prefix):
             return short + text[len(prefix):]
+    return text
+
+
+def _drop_city_before_county(text: str, rules: ResolveRules, places: PlaceIndex | None) -> str:
+    at = text.find(rules.city)
+    if at < 0 or places is None:
+        return text
+    rest = text[at + len(rules.city) :]
+    for length in range(2, min(6, len(rest) - 1) + 1):
+        if rest[length - 1] in "区县市" and any(p.level == 2 and p.code.startswith(rules.prefecture_code)
+                                               for p in places.candidates(rest[:length])):
+            return text[:at] + rest
+    return text
+
+
+def normalize_place(text: str, rules: ResolveRules) -> str:
+    """The name a place goes by: 株洲火车站 -> 株洲站 (rules/resolve.toml [place_heads])."""
+    for printed, canonical in rules.place_heads:
+        if text.endswith(printed) and len(text) > len(printed):
+            return text[: -len(printed)] + canonical
     return text
 
 
@@ -231,36 +272,104 @@ def _is_place_name(text: str, rules: ResolveRules, places: PlaceIndex | None) ->
 
 
 def run_short_forms(texts: set[str], rules: ResolveRules, places: PlaceIndex | None) -> dict[str, str]:
-    """short printed form -> the one longer printed form it stands for (unambiguous only)."""
+    """short printed form -> the one longer printed form it stands for (unambiguous only).
+
+    The short form is the longer one's core (湖南神通光电科技有限责任公司 ->
+    神通光电), or the core with its trade word shortened: same first two
+    characters (the 字号), same last character, the rest in order
+    (湖南神骅房地产有限公司 -> 神骅地产).
+    """
     plain = {strip_quotes(t): t for t in texts}
+    by_brand: dict[str, list[str]] = defaultdict(list)
+    for p in plain:
+        if len(p) >= rules.min_core:
+            by_brand[p[:2]].append(p)
     longer: dict[str, set[str]] = defaultdict(set)
     for text in sorted(texts):
         core = short_core(text, rules, places)
-        if core != strip_quotes(text) and core in plain and len(core) >= rules.min_core and core not in rules.generic_cores:
+        if core == strip_quotes(text) or len(core) < rules.min_core or core in rules.generic_cores:
+            continue
+        if core in plain:
             longer[plain[core]].add(text)
+        for short in by_brand.get(core[:2], []):
+            if short != core and len(short) < len(core) and short[-1] == core[-1] and _in_order(short[2:], core[2:]):
+                longer[plain[short]].add(text)
     return {short: next(iter(found)) for short, found in longer.items() if len(found) == 1}
+
+
+def _in_order(short: str, long: str) -> bool:
+    """Every character of `short` appears in `long`, in the same order."""
+    chars = iter(long)
+    return all(ch in chars for ch in short)
 
 
 def article_short_forms(texts: set[str], rules: ResolveRules, label: str) -> dict[str, str]:
     """Inside one article: short form -> the longer form printed there that it stands for.
 
-    ORG: the longer one ends with it (市中心血站攸县采血点 … 攸县采血点).
-    PLACE: the longer one is it plus an administrative suffix (月塘街道 … 月塘).
+    ORG: the longer one ends with it (市中心血站攸县采血点 … 攸县采血点), also
+    after a unit word (区交警 … 芦淞区交警支队); or both name one jurisdiction's
+    body with the same head word and a shorter middle (芦淞区疫情防疫指挥部 …
+    芦淞区新冠肺炎疫情防控指挥部).
+    PLACE: the longer one is it plus an administrative suffix (月塘街道 … 月塘),
+    or it is the longer one's end plus a generic suffix (翡翠名园小区 … 金轮翡翠名园).
     """
     out = {}
+    heads = [kw for kw, _ in rules.org_types]  # longest first
     for short in texts:
         if label == "ORG":
-            if len(short) < rules.min_article_suffix:
-                continue
-            # 芦淞区网格化管理服务中心 … 区网格化管理服务中心: the district dropped;
-            # but 广州市湖南商会 … 湖南商会: a place before a name tells which one it is.
-            found = {t for t in texts if t != short and t.endswith(short)
-                     and (short[0] in _LEVEL_CHARS or not _names_a_place(t[: -len(short)], rules))}
+            found = _org_longer_forms(short, texts, rules, heads)
         else:
             found = {short + suffix for suffix in rules.admin_suffixes} & texts
+            core = _strip_suffix(short, rules.place_generic_suffixes)
+            if not found and len(core) >= rules.min_article_suffix:
+                found = {t for t in texts if t != short and len(t) > len(core) and t.endswith(core)}
         if len(found) == 1:
             out[short] = next(iter(found))
     return out
+
+
+def _strip_suffix(text: str, suffixes: tuple[str, ...]) -> str:
+    for suffix in suffixes:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+def _org_longer_forms(short: str, texts: set[str], rules: ResolveRules, heads: list[str]) -> set[str]:
+    level_short = short[0] in _LEVEL_CHARS  # 区…, 县…: the district's own name dropped
+    # (三字 forms only below the city: in a city paper 市政府 is the city's own)
+    if len(short) >= rules.min_article_suffix or (short[0] in "区县镇乡" and len(short) >= 3):
+        # 芦淞区网格化管理服务中心 … 区网格化管理服务中心: the district dropped;
+        # but 广州市湖南商会 … 湖南商会: a place before a name tells which one it is.
+        found = set()
+        for t in texts:
+            if t == short:
+                continue
+            stem = t if t.endswith(short) else _strip_suffix(t, rules.droppable_heads) if level_short else t
+            if len(stem) > len(short) and stem.endswith(short) and (
+                    level_short or not _names_a_place(stem[: -len(short)], rules)):
+                found.add(t)
+        if found:
+            return found
+    return {t for t in texts if len(t) > len(short) and _same_body_variant(short, t, rules, heads)}
+
+
+def _same_body_variant(short: str, long: str, rules: ResolveRules, heads: list[str]) -> bool:
+    """芦淞区疫情防疫指挥部 / 芦淞区新冠肺炎疫情防控指挥部: same jurisdiction
+    (the common start, up to a level character), same head word, and every
+    character of the shorter middle in the longer one."""
+    common = 0
+    while common < len(short) and short[common] == long[common]:
+        common += 1
+    cut = max(short.rfind(ch, 0, common) for ch in _LEVEL_CHARS)
+    if cut < 0:
+        return False
+    head = next((h for h in heads if short.endswith(h) and long.endswith(h)), None)
+    if head is None:
+        return False
+    middle_short, middle_long = short[cut + 1 : -len(head)], long[cut + 1 : -len(head)]
+    return (len(middle_short) >= 2 and set(middle_short) <= set(middle_long)
+            and not any(ch in rules.variant_blockers for ch in middle_short + middle_long))
 
 
 _LEVEL_CHARS = "省市区县镇乡村"
@@ -281,8 +390,12 @@ def parse_post(post: str, rules: ResolveRules) -> dict:
     """市委副书记 -> organization 市委, position 副书记 (position alone when no organization)."""
     for position in rules.positions:
         if post.endswith(position):
-            organization = post[: -len(position)] or None
-            return dict(post=post, organization=organization, position=position)
+            organization = post[: -len(position)]
+            for modifier in rules.post_modifiers:  # 分管副区长: no organization, position 分管副区长
+                if organization.endswith(modifier):
+                    organization, position = organization[: -len(modifier)], modifier + position
+                    break
+            return dict(post=post, organization=organization or None, position=position)
     return dict(post=post, organization=None, position=post)
 
 
@@ -300,6 +413,7 @@ class MentionRecord:
     text: str
     label: str
     title: str | None = None
+    alias_of: int | None = None  # start of the mention this one renames (石峰大桥(株洲湘江二桥))
 
 
 @dataclass
@@ -336,17 +450,25 @@ class Resolver:
         self.rules = rules or load_resolve_rules()
         self.places = places
         self._person_forms: set[tuple[str, str | None, dt.date | None, str]] = set()
+        self._person_counts: Counter = Counter()
         self._org_texts: set[str] = set()
         self._place_texts: set[str] = set()
+        self._bracketed: set[tuple[str, str, str]] = set()  # (label, name, the name in brackets after it)
         self._ready = False
         self._entities: dict[str, _Entity] = {}
         self._officials: dict[tuple[str, str, str], dict] = {}
 
     # pass 1
     def observe(self, records) -> None:
+        """Pass 1 over the records of whole articles."""
+        records = list(records)
+        at = {(r.article_id, r.start): r for r in records}
         for r in records:
+            if r.alias_of is not None and (r.article_id, r.alias_of) in at:
+                self._bracketed.add((r.label, at[(r.article_id, r.alias_of)].text, r.text))
             if r.label in PERSON_LABELS:
                 self._person_forms.add((r.text, r.title, r.issue_date, r.label))
+                self._person_counts[r.text] += 1
             elif r.label == "ORG":
                 self._org_texts.add(r.text)
             elif r.label == "PLACE":
@@ -359,21 +481,35 @@ class Resolver:
             # 部长 + 长江小忠: the title's last character printed twice.
             if title and len(text) >= 3 and text[0] == title[-1] and text[1:] in known:
                 self._clean[(text, title)] = text[1:]
+        self._renamed = person_variants(self._person_forms, self._clean, self._person_counts, self.rules, self.places)
         seen: dict[tuple[str, dt.date | None], set[str]] = defaultdict(set)
         self._official_names = set()
         for text, title, date, label in self._person_forms:
-            name = self._clean.get((text, title), text)
+            name = self._person_name(text, title)
             place = _jurisdiction(title, self.rules, self.places)
             if place:
                 seen[(name, date)].add(place)
             if label == "OFFICIAL":
                 self._official_names.add(name)
         self._split = {name for (name, _), found in seen.items() if len(found) > 1}
-        self._org_names = _resolve_orgs(sorted(self._org_texts), self.rules)
+        self._org_names = _resolve_orgs(sorted(self._org_texts), self.rules, self.places)
         for short, long_form in run_short_forms(self._org_texts, self.rules, self.places).items():
             self._org_names[short] = self._org_names[long_form]
         self._place_aliases = run_short_forms(self._place_texts, self.rules, self.places)
+        # X(Y): Y is another name of X, wherever either is printed
+        renamed_orgs: dict[str, str] = {}
+        for label, name, alias in sorted(self._bracketed):
+            if label == "ORG" and self._org_names[alias] != self._org_names[name]:
+                renamed_orgs.setdefault(self._org_names[alias], self._org_names[name])
+            elif label == "PLACE" and not (self.places and self.places.candidates(normalize_place(alias, self.rules))):
+                self._place_aliases.setdefault(alias, name)
+        for text, canonical in self._org_names.items():
+            self._org_names[text] = _follow(renamed_orgs, canonical)
         self._ready = True
+
+    def _person_name(self, text: str, title: str | None) -> str:
+        name = self._clean.get((text, title), text)
+        return self._renamed.get(name, name)
 
     # pass 2
     def assign(self, records) -> list[dict]:
@@ -415,7 +551,7 @@ class Resolver:
 
     def _assign_one(self, r: MentionRecord, places: dict[int, tuple[str, Place | None]], org_local: dict[str, str]) -> str:
         if r.label in PERSON_LABELS:
-            name = self._clean.get((r.text, r.title), r.text)
+            name = self._person_name(r.text, r.title)
             qualifier = _jurisdiction(r.title, self.rules, self.places) if name in self._split else ""
             eid = entity_id("PERSON", name, qualifier)
             label = "OFFICIAL" if name in self._official_names else "PERSON"
@@ -429,7 +565,7 @@ class Resolver:
             eid = entity_id("ORG", name)
             if eid not in self._entities:
                 # the short form says it best: 市委 (party), not …委员会
-                kind = org_type(org_key(r.text, self.rules), self.rules) or org_type(name, self.rules)
+                kind = org_type(org_key(r.text, self.rules, self.places), self.rules) or org_type(name, self.rules)
                 self._entities[eid] = _Entity(eid, "ORG", name, org_type=kind)
         return eid
 
@@ -454,7 +590,7 @@ class Resolver:
 def mention_records(issue: Issue) -> list[MentionRecord]:
     """The mentions of an issue's articles as records for the `Resolver`."""
     return [
-        MentionRecord(issue.issue_id, a.article_id, issue.issue_date, m.start, m.end, m.text, m.label, m.title)
+        MentionRecord(issue.issue_id, a.article_id, issue.issue_date, m.start, m.end, m.text, m.label, m.title, m.alias_of)
         for a in issue.articles for m in a.mentions
     ]
 
@@ -467,6 +603,65 @@ def resolve(issues: list[Issue], rules: ResolveRules | None = None, places: Plac
         resolver.observe(mention_records(issue))
     rows = [row for issue in ordered for row in resolver.assign(mention_records(issue))]
     return Resolved(rows, resolver.entities(), resolver.officials())
+
+
+def person_variants(forms, clean: dict, counts: Counter, rules: ResolveRules,
+                    places: PlaceIndex | None) -> dict[str, str]:
+    """Printed person names that are slips for another official's name -> that name.
+
+    Two slips are common in print and OCR, and both need the posts to agree,
+    so that two real people are never made one:
+    - two characters of the given name swapped (杨跃胜 for 杨胜跃): the two
+      forms hold the same post, one not held by many at once (副市长, not
+      民警: rules/resolve.toml [posts] shared_by_many); the name printed more often wins, then the
+      one printed last, then the first in sort order (the text cannot tell);
+    - the last character lost (罗绍 for 罗绍昀): a two-character name is the
+      start of exactly one three-character official's name, and both hold
+      posts of the same jurisdiction (the city: 市委常委 and 副市长).
+    `forms`: (text, title, date, label) as observed; `clean`: the OCR-slip names.
+    """
+    posts: dict[str, set[str]] = defaultdict(set)
+    levels: dict[str, set[str]] = defaultdict(set)
+    last: dict[str, dt.date] = {}
+    officials = set()
+    for text, title, date, label in forms:
+        name = clean.get((text, title), text)
+        if label == "OFFICIAL":
+            officials.add(name)
+        for post in split_posts(title or ""):
+            posts[name].add(post)
+            level = _post_level(post, rules, places)
+            if level:
+                levels[name].add(level)
+        if date and (name not in last or date > last[name]):
+            last[name] = date
+    def rank(name: str):
+        return (counts[name], last.get(name, dt.date.min), [-ord(c) for c in name])
+
+    out: dict[str, str] = {}
+    for name in sorted(officials):
+        if len(name) == 3:
+            swapped = name[0] + name[2] + name[1]
+            if swapped != name and swapped in officials and (posts[name] & posts[swapped]) - rules.shared_posts:
+                winner = max(name, swapped, key=rank)
+                if winner != name:
+                    out[name] = winner
+        elif len(name) == 2:
+            longer = [o for o in officials if len(o) == 3 and o.startswith(name)]
+            if len(longer) == 1 and levels[name] & levels[longer[0]]:
+                out[name] = longer[0]
+    return out
+
+
+def _post_level(post: str, rules: ResolveRules, places: PlaceIndex | None) -> str:
+    """The jurisdiction a post belongs to, as a code: a county of the home
+    prefecture (攸县纪委书记), the city itself (市委常委, 株洲市副市长, 副市长), or ''."""
+    county = _jurisdiction(post, rules, places)
+    if county:
+        return county
+    if post.startswith(("市", rules.city, rules.city_short)) or post.endswith("市长") and post[:-2] in ("", "副", "常务副"):
+        return rules.prefecture_code
+    return ""
 
 
 def _jurisdiction(title: str | None, rules: ResolveRules, places: PlaceIndex | None) -> str:
@@ -497,7 +692,8 @@ def _resolve_places(group: list[MentionRecord], rules: ResolveRules, places: Pla
     def lookup(text: str) -> list[Place]:
         return _home_first(places.candidates(text), rules) if places else []
 
-    choices = {r.start: lookup(r.text) for r in mentions}
+    names = {r.start: normalize_place(r.text, rules) for r in mentions}
+    choices = {r.start: lookup(names[r.start]) for r in mentions}
     context = [c[0].code for c in choices.values() if len(c) == 1 and c[0].code]
 
     def settle(text: str, cands: list[Place]) -> tuple[str, Place | None]:
@@ -510,9 +706,9 @@ def _resolve_places(group: list[MentionRecord], rules: ResolveRules, places: Pla
         if not cands:
             longer = local.get(r.text) or run_aliases.get(r.text)
             if longer is not None:
-                out[r.start] = settle(longer, lookup(longer))
+                out[r.start] = settle(normalize_place(longer, rules), lookup(normalize_place(longer, rules)))
                 continue
-        out[r.start] = settle(r.text, cands)
+        out[r.start] = settle(names[r.start], cands)
     return out
 
 
@@ -551,21 +747,27 @@ def _by_context(cands: list[Place], context: list[str]) -> list[Place]:
     return [c for c in cands if scores[c] == top]
 
 
-def _resolve_orgs(texts: list[str], rules: ResolveRules) -> dict[str, str]:
+def _resolve_orgs(texts: list[str], rules: ResolveRules, places: PlaceIndex | None = None) -> dict[str, str]:
     """surface form -> canonical name for organization mentions.
 
     Forms with the same short form (市商务局, 株洲市商务局; 市博物馆, 株洲博物馆)
     are one body: its name is the expansion in rules/resolve.toml, else the
     longest form printed.
     """
+    keys = {t: org_key(t, rules, places) for t in texts}
     groups: dict[str, list[str]] = defaultdict(list)
     for t in texts:
-        groups[org_key(t, rules)].append(strip_quotes(t))
-    out = {}
-    for t in texts:
-        key = org_key(t, rules)
-        out[t] = rules.expansion(key) or max(sorted(groups[key]), key=len)
-    return out
+        groups[keys[t]].append(strip_quotes(t))
+    return {t: rules.expansion(keys[t]) or max(sorted(groups[keys[t]]), key=len) for t in texts}
+
+
+def _follow(renamed: dict[str, str], name: str) -> str:
+    """The end of a chain of renamings (a -> b -> c), stopping at a cycle."""
+    seen = {name}
+    while name in renamed and renamed[name] not in seen:
+        name = renamed[name]
+        seen.add(name)
+    return name
 
 
 def official_timeline(officials):

@@ -37,7 +37,7 @@ from tqdm import tqdm
 from . import __version__
 from .extract import extract_issue
 from .records import Failure, Issue, stable_id
-from .resolve import MentionRecord, PlaceIndex, Resolver, load_resolve_rules
+from .resolve import MentionRecord, PlaceIndex, Resolver, load_resolve_rules, mention_records
 from .rules import DEFAULT_RULES_DIR, load_structure_rules
 from .schemas import MENTIONS_RAW, TABLES
 from .tables import StagedTables, failure_row, issue_rows
@@ -212,11 +212,7 @@ class FileWorker:
                     article.mentions = mentions
                 info.stages["ner"] = time.perf_counter() - started
             rows.update(issue_rows(result))
-            rows["mentions_raw"] = [
-                dict(issue_id=result.issue_id, article_id=a.article_id, issue_date=result.issue_date,
-                     start=m.start, end=m.end, text=m.text, label=m.label, title=m.title)
-                for a in result.articles for m in a.mentions
-            ]
+            rows["mentions_raw"] = [asdict(r) for r in mention_records(result)]
             info.issues, info.articles, info.mentions = 1, len(result.articles), len(rows["mentions_raw"])
         else:
             rows["failures"] = [failure_row(result)]

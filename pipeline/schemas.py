@@ -129,6 +129,7 @@ MENTIONS_RAW = pa.schema([
     pa.field("text", pa.string(), nullable=False),
     pa.field("label", pa.string(), nullable=False),
     pa.field("title", pa.string()),
+    pa.field("alias_of", pa.int32()),
 ])
 
 TABLES: dict[str, pa.Schema] = {

@@ -400,3 +400,34 @@ def test_a_title_chain_does_not_start_with_a_deictic_word(nlp):
 def test_a_change_of_state_verb_ends_no_place_stem(nlp):
     text = "他说,要把茶园变成公园,让游客来了能采茶。"
     assert not any(t.endswith("公园") and "变成" in t for t, _ in found(nlp, text))
+
+
+def test_a_modifier_belongs_to_the_post(nlp):
+    text = "分管副区长韩志刚、代理主任邹丽娟、驻村第一书记钟海涛和项目负责人、市城发集团副总经理贺兆林出席。"
+    chains = titles(nlp, text)
+    assert chains["韩志刚"] == "分管副区长" and chains["邹丽娟"] == "代理主任"
+    assert chains["钟海涛"] == "驻村第一书记"
+    assert chains["贺兆林"] == "项目负责人、市城发集团副总经理"
+
+
+def test_a_post_that_refers_back_has_no_name_after_it(nlp):
+    text = "该负责人强调,要严格执行收购政策。这位书记介绍,全村已脱贫。"
+    assert [m for m in found(nlp, text) if m[1] in ("OFFICIAL", "PERSON")] == []
+
+
+def test_a_table_row_label_is_no_title(nlp):
+    text = "第一责任人\t陈志刚\t张海燕\n直接责任人\t分管副区长:王昆"
+    chains = titles(nlp, text)
+    assert chains["陈志刚"] is None and chains["张海燕"] is None
+    assert chains["王昆"] == "分管副区长"
+    assert ("陈志刚", "OFFICIAL") in found(nlp, text)
+
+
+def test_a_chain_cut_by_a_line_break_is_one_title(nlp):
+    text = "攸县县委书记、县监委\n代理主任邱志明表示,将狠抓落实。"
+    assert titles(nlp, text)["邱志明"] == "攸县县委书记、县监委代理主任"
+
+
+def test_the_object_of_a_visit_starts_the_chain(nlp):
+    text = "市领导看望慰问了基层一线优秀干部、嵩山路街道办事处农业农村专干罗志平。"
+    assert titles(nlp, text)["罗志平"] == "基层一线优秀干部、嵩山路街道办事处农业农村专干"

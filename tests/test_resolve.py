@@ -128,3 +128,136 @@ def test_company_short_forms_and_short_forms_inside_an_article():
     # inside its article 攸县采血点 is the blood centre's; elsewhere it stays as printed
     ids = {row["entity_id"] for row in r.mentions if row["text"] == "攸县采血点"}
     assert len(ids) == 2
+
+
+# -- variants of one name --------------------------------------------------
+
+PLACES_LUSONG = PlaceIndex([
+    ("株洲市", 1, "full", "430200", None), ("株洲", 1, "short", "430200", None),
+    ("芦淞区", 2, "full", "430203", None), ("芦淞", 2, "short", "430203", None),
+    ("攸县", 2, "full", "430223", None), ("茶陵县", 2, "full", "430224", None),
+])
+
+
+def test_a_name_in_brackets_after_another_is_an_alias_everywhere():
+    a = issue("a.txt", dt.date(2022, 1, 9), [
+        [m("石峰大桥", "PLACE"), Mention(5, 11, "株洲湘江二桥", "PLACE", alias_of=0),
+         m("湖南省人民医院", "ORG", start=20), Mention(28, 32, "省人医", "ORG", alias_of=20)],
+        [m("株洲湘江二桥", "PLACE"), m("省人医", "ORG", start=10)],
+    ])
+    r = resolve([a], RULES, PLACES_LUSONG)
+    assert entity(r, "株洲湘江二桥")["aliases"] == ["株洲湘江二桥", "石峰大桥"]
+    assert entity(r, "株洲湘江二桥")["name"] == "石峰大桥" and entity(r, "株洲湘江二桥")["n_articles"] == 2
+    assert entity(r, "省人医")["name"] == "湖南省人民医院"
+
+
+def test_bracketed_alias_is_marked_only_for_a_same_label_name_right_after():
+    from pipeline.ner import mark_bracketed_aliases
+    text = "石峰大桥(株洲湘江二桥)和天元区（芦淞区）以及株洲（湖南）"
+    spans = [("石峰大桥", "PLACE"), ("株洲湘江二桥", "PLACE"), ("天元区", "PLACE"), ("芦淞区", "ORG"), ("株洲", "PLACE"), ("湖南", "PLACE")]
+    ms, at = [], 0
+    for t, label in spans:  # each one after the one before
+        at = text.index(t, at)
+        ms.append(Mention(at, at + len(t), t, label))
+        at += len(t)
+    out = mark_bracketed_aliases(text, ms)
+    assert [x.alias_of for x in out] == [None, 0, None, None, None, ms[4].start]
+
+
+def test_a_gazetteer_place_in_brackets_is_not_merged_into_another_place():
+    # 株洲（湖南）: both are known places with their own codes
+    a = issue("a.txt", dt.date(2022, 1, 9), [[m("株洲", "PLACE"), Mention(3, 5, "湖南", "PLACE", alias_of=0)]])
+    r = resolve([a], RULES, PLACES)
+    assert entity(r, "株洲")["entity_id"] != entity(r, "湖南")["entity_id"]
+
+
+def test_swapped_given_name_with_the_same_post_is_one_official():
+    a = issue("a.txt", dt.date(2023, 2, 17), [[m("杨跃胜", "OFFICIAL", "副市长")]])
+    b = issue("b.txt", dt.date(2024, 2, 8), [[m("杨胜跃", "OFFICIAL", "副市长"), m("杨胜跃", "OFFICIAL", start=20)]])
+    r = resolve([a, b], RULES, PLACES)
+    e = entity(r, "杨跃胜")
+    assert (e["name"], e["aliases"], e["n_mentions"]) == ("杨胜跃", ["杨胜跃", "杨跃胜"], 3)
+    assert {o["name"] for o in r.officials} == {"杨胜跃"}
+
+
+def test_swapped_names_with_different_posts_stay_two_people():
+    a = issue("a.txt", dt.date(2023, 2, 17), [[m("李明华", "OFFICIAL", "副市长"), m("李华明", "OFFICIAL", "村党支部书记", start=10)]])
+    r = resolve([a], RULES, PLACES)
+    assert entity(r, "李明华")["entity_id"] != entity(r, "李华明")["entity_id"]
+
+
+def test_a_name_missing_its_last_character_joins_the_city_official_it_starts():
+    a = issue("a.txt", dt.date(2022, 1, 9), [[m("罗绍昀", "OFFICIAL", "副市长")]])
+    b = issue("b.txt", dt.date(2024, 2, 8), [[m("罗绍", "OFFICIAL", "市委常委、市委统战部副部长")]])
+    r = resolve([a, b], RULES, PLACES)
+    assert entity(r, "罗绍")["name"] == "罗绍昀"
+    assert {(o["name"], o["title"]) for o in r.officials} == {("罗绍昀", "副市长"), ("罗绍昀", "市委常委、市委统战部副部长")}
+
+
+def test_a_two_character_name_of_another_jurisdiction_is_another_person():
+    # 王昆 of 攸县 and 王昆明 of the city: posts of different jurisdictions
+    a = issue("a.txt", dt.date(2022, 1, 9), [[m("王昆", "OFFICIAL", "攸县副县长"), m("王昆明", "OFFICIAL", "副市长", start=10)],
+                                               [m("张伟", "OFFICIAL", "副市长"), m("张伟民", "OFFICIAL", "副市长", start=9),
+                                                m("张伟国", "OFFICIAL", "市委常委", start=19)]])
+    r = resolve([a], RULES, PLACES)
+    assert entity(r, "王昆")["entity_id"] != entity(r, "王昆明")["entity_id"]
+    assert entity(r, "张伟")["aliases"] == ["张伟"]  # two city officials it could be: left alone
+
+
+def test_station_with_and_without_火车():
+    a = issue("a.txt", dt.date(2024, 2, 8), [[m("株洲火车站", "PLACE")], [m("株洲站", "PLACE")]])
+    r = resolve([a], RULES, PLACES)
+    e = entity(r, "株洲火车站")
+    assert (e["name"], e["aliases"]) == ("株洲站", ["株洲火车站", "株洲站"])
+
+
+def test_estate_with_and_without_its_developer_inside_one_article():
+    a = issue("a.txt", dt.date(2024, 12, 5), [[m("天元区", "PLACE"), m("金轮翡翠名园", "PLACE", start=3), m("翡翠名园小区", "PLACE", start=20)],
+                                                [m("翡翠名园小区", "PLACE")]])
+    r = resolve([a], RULES, PLACES)
+    assert entity(r, "金轮翡翠名园")["aliases"] == ["翡翠名园小区", "金轮翡翠名园"]
+    # another article that prints only the short form does not say which estate it is
+    assert len({row["entity_id"] for row in r.mentions if row["text"] == "翡翠名园小区"}) == 2
+
+
+def test_city_name_before_one_of_its_districts_adds_nothing():
+    a = issue("a.txt", dt.date(2022, 1, 9), [[m("致公党株洲市芦淞区工委", "ORG")], [m("致公党芦淞区工委", "ORG")],
+                                               [m("株洲市芦淞区人民法院", "ORG"), m("芦淞区人民法院", "ORG", start=20)]])
+    r = resolve([a], RULES, PLACES_LUSONG)
+    assert entity(r, "致公党芦淞区工委")["name"] == "致公党株洲市芦淞区工委"
+    assert entity(r, "芦淞区人民法院")["aliases"] == ["株洲市芦淞区人民法院", "芦淞区人民法院"]
+
+
+def test_district_short_forms_and_spelling_variants_inside_one_article():
+    a = issue("a.txt", dt.date(2022, 1, 9), [
+        [m("芦淞区交警支队", "ORG"), m("区交警", "ORG", start=20), m("芦淞区新冠肺炎疫情防控指挥部", "ORG", start=30),
+         m("芦淞区疫情防疫指挥部", "ORG", start=60), m("市中心医院", "ORG", start=80), m("市中医院", "ORG", start=90),
+         m("市第一人民医院", "ORG", start=100), m("市人民医院", "ORG", start=110), m("芦淞区防汛指挥部", "ORG", start=120)],
+        [m("区交警", "ORG")],
+    ])
+    r = resolve([a], RULES, PLACES_LUSONG)
+    assert entity(r, "芦淞区交警支队")["aliases"] == ["区交警", "芦淞区交警支队"]
+    assert entity(r, "芦淞区疫情防疫指挥部")["name"] == "芦淞区新冠肺炎疫情防控指挥部"
+    assert entity(r, "芦淞区防汛指挥部")["aliases"] == ["芦淞区防汛指挥部"]
+    for one, other in (("市中心医院", "市中医院"), ("市第一人民医院", "市人民医院")):
+        assert entity(r, one)["entity_id"] != entity(r, other)["entity_id"]
+    # elsewhere 区交警 does not say which district's police it is
+    assert len({row["entity_id"] for row in r.mentions if row["text"] == "区交警"}) == 2
+
+
+def test_company_short_form_with_a_shortened_trade_word():
+    a = issue("a.txt", dt.date(2022, 1, 9), [[m("湖南神骅房地产有限公司", "ORG")], [m("神骅地产", "ORG"), m("神骅物业", "ORG", start=9)]])
+    r = resolve([a], RULES, PLACES)
+    assert entity(r, "神骅地产")["aliases"] == ["湖南神骅房地产有限公司", "神骅地产"]
+    assert entity(r, "神骅物业")["aliases"] == ["神骅物业"]
+
+
+def test_posts_keep_their_modifiers():
+    assert parse_post("分管副区长", RULES) == {"post": "分管副区长", "organization": None, "position": "分管副区长"}
+    assert parse_post("县监委代理主任", RULES) == {"post": "县监委代理主任", "organization": "县监委", "position": "代理主任"}
+
+
+def test_swapped_names_sharing_only_a_post_many_hold_stay_two_people():
+    a = issue("a.txt", dt.date(2023, 2, 17), [[m("李明华", "OFFICIAL", "民警"), m("李华明", "OFFICIAL", "民警", start=10)]])
+    r = resolve([a], RULES, PLACES)
+    assert entity(r, "李明华")["entity_id"] != entity(r, "李华明")["entity_id"]
