@@ -638,6 +638,10 @@ def person_variants(forms, clean: dict, counts: Counter, rules: ResolveRules,
     def rank(name: str):
         return (counts[name], last.get(name, dt.date.min), [-ord(c) for c in name])
 
+    by_start: dict[str, list[str]] = defaultdict(list)  # 罗绍 -> [罗绍昀]
+    for name in officials:
+        if len(name) == 3:
+            by_start[name[:2]].append(name)
     out: dict[str, str] = {}
     for name in sorted(officials):
         if len(name) == 3:
@@ -647,7 +651,7 @@ def person_variants(forms, clean: dict, counts: Counter, rules: ResolveRules,
                 if winner != name:
                     out[name] = winner
         elif len(name) == 2:
-            longer = [o for o in officials if len(o) == 3 and o.startswith(name)]
+            longer = by_start.get(name, [])
             if len(longer) == 1 and levels[name] & levels[longer[0]]:
                 out[name] = longer[0]
     return out
