@@ -1773,7 +1773,7 @@ def _mentions_of(doc: Doc) -> list[Mention]:
     return mark_bracketed_aliases(text, out)
 
 
-_OPEN, _CLOSE = "(（", ")）"
+_OPEN, _CLOSE = ("(", "（"), (")", "）")
 
 
 def mark_bracketed_aliases(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -1783,6 +1783,6 @@ def mark_bracketed_aliases(text: str, mentions: list[Mention]) -> list[Mention]:
     for before, after in zip(mentions, mentions[1:]):
         if (before.label == after.label and before.label in ("PLACE", "ORG")
                 and after.start == before.end + 1 and text[before.end] in _OPEN
-                and text[after.end : after.end + 1] in tuple(_CLOSE)):
+                and text[after.end : after.end + 1] in _CLOSE):
             after.alias_of = before.start
     return mentions

@@ -209,14 +209,10 @@ def org_key(text: str, rules: ResolveRules, places: PlaceIndex | None = None) ->
 
 def _drop_city_before_county(text: str, rules: ResolveRules, places: PlaceIndex | None) -> str:
     at = text.find(rules.city)
-    if at < 0 or places is None:
+    if at < 0:
         return text
     rest = text[at + len(rules.city) :]
-    for length in range(2, min(6, len(rest) - 1) + 1):
-        if rest[length - 1] in "区县市" and any(p.level == 2 and p.code.startswith(rules.prefecture_code)
-                                               for p in places.candidates(rest[:length])):
-            return text[:at] + rest
-    return text
+    return text[:at] + rest if _jurisdiction(rest, rules, places) else text
 
 
 def normalize_place(text: str, rules: ResolveRules) -> str:
@@ -345,7 +341,9 @@ def _org_longer_forms(short: str, texts: set[str], rules: ResolveRules, heads: l
         for t in texts:
             if t == short:
                 continue
-            stem = t if t.endswith(short) else _strip_suffix(t, rules.droppable_heads) if level_short else t
+            stem = t
+            if level_short and not t.endswith(short):
+                stem = _strip_suffix(t, rules.droppable_heads)  # 芦淞区交警支队 -> 芦淞区交警
             if len(stem) > len(short) and stem.endswith(short) and (
                     level_short or not _names_a_place(stem[: -len(short)], rules)):
                 found.add(t)
