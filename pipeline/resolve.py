@@ -310,10 +310,9 @@ def article_short_forms(texts: set[str], rules: ResolveRules, label: str) -> dic
     or it is the longer one's end plus a generic suffix (翡翠名园小区 … 金轮翡翠名园).
     """
     out = {}
-    heads = [kw for kw, _ in rules.org_types]  # longest first
     for short in texts:
         if label == "ORG":
-            found = _org_longer_forms(short, texts, rules, heads)
+            found = _org_longer_forms(short, texts, rules)
         else:
             found = {short + suffix for suffix in rules.admin_suffixes} & texts
             core = _strip_suffix(short, rules.place_generic_suffixes)
@@ -331,7 +330,7 @@ def _strip_suffix(text: str, suffixes: tuple[str, ...]) -> str:
     return text
 
 
-def _org_longer_forms(short: str, texts: set[str], rules: ResolveRules, heads: list[str]) -> set[str]:
+def _org_longer_forms(short: str, texts: set[str], rules: ResolveRules) -> set[str]:
     level_short = short[0] in _LEVEL_CHARS  # 区…, 县…: the district's own name dropped
     # (三字 forms only below the city: in a city paper 市政府 is the city's own)
     if len(short) >= rules.min_article_suffix or (short[0] in "区县镇乡" and len(short) >= 3):
@@ -349,10 +348,10 @@ def _org_longer_forms(short: str, texts: set[str], rules: ResolveRules, heads: l
                 found.add(t)
         if found:
             return found
-    return {t for t in texts if len(t) > len(short) and _same_body_variant(short, t, rules, heads)}
+    return {t for t in texts if len(t) > len(short) and _same_body_variant(short, t, rules)}
 
 
-def _same_body_variant(short: str, long: str, rules: ResolveRules, heads: list[str]) -> bool:
+def _same_body_variant(short: str, long: str, rules: ResolveRules) -> bool:
     """芦淞区疫情防疫指挥部 / 芦淞区新冠肺炎疫情防控指挥部: same jurisdiction
     (the common start, up to a level character), same head word, and every
     character of the shorter middle in the longer one."""
@@ -362,7 +361,8 @@ def _same_body_variant(short: str, long: str, rules: ResolveRules, heads: list[s
     cut = max(short.rfind(ch, 0, common) for ch in _LEVEL_CHARS)
     if cut < 0:
         return False
-    head = next((h for h in heads if short.endswith(h) and long.endswith(h)), None)
+    # the organization-type keywords are the head words, longest first
+    head = next((kw for kw, _ in rules.org_types if short.endswith(kw) and long.endswith(kw)), None)
     if head is None:
         return False
     middle_short, middle_long = short[cut + 1 : -len(head)], long[cut + 1 : -len(head)]
