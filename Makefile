@@ -70,11 +70,11 @@ golden: model
 
 # OUT/report.html: run summary, failures, label distribution, entities to check, plots.
 report: $(STAMP)
-	$(PY) -m pipeline.report $(OUT)
+	$(PY) -m pipeline.tools.report $(OUT)
 
 # Throughput, memory and baselines on a synthetic archive (bench/README.md); SIZES=100,1000,10000.
 bench: model
-	$(PY) -m pipeline.bench --sizes $(or $(SIZES),100,1000,10000) --jobs $(JOBS)
+	$(PY) -m pipeline.tools.bench --sizes $(or $(SIZES),100,1000,10000) --jobs $(JOBS)
 
 dictionary: $(STAMP)
 	$(PY) -m pipeline dictionary docs/DATA_DICTIONARY.md

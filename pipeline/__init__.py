@@ -4,7 +4,7 @@ Stages, one module each, plain functions over the records of `records.py`:
 read -> repair -> masthead -> segment (-> bylines) -> ner -> resolve -> tables.
 `run.run_extract` runs them over a folder; `load` reads the tables back;
 `views` joins them into the views analysts ask for; `report` writes the
-quality report (`python -m pipeline.report OUT`).
+quality report (`python -m pipeline.tools.report OUT`).
 """
 
 from __future__ import annotations

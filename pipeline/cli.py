@@ -73,56 +73,13 @@ def _unwritable(out: Path) -> str | None:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from .evaluate import (gold_mentions, predicted_mentions, render_entities, render_structure, score_entities,
-                           score_structure)
+    from .tools.evaluation import run_eval
 
-    out = Path(args.out)
-    status = 0
-    for gold_dir in args.gold:
-        gold_dir = Path(gold_dir)
-        print(render_structure(score_structure(gold_dir, out), str(gold_dir)))
-        entity_scores = score_entities(gold_dir, out)
-        if entity_scores is not None:
-            print(render_entities(entity_scores, str(gold_dir)))
-        gold = gold_mentions(gold_dir)
-        if gold:
-            try:
-                from .eval_mentions import render, score
-            except ImportError:
-                print("(mentions not scored: pipeline.eval_mentions is not available)")
-                continue
-            pred = predicted_mentions(out)
-            print(f"== mentions: {gold_dir}")
-            print(render(score(gold, {k: pred.get(k, []) for k in gold})))
-            if args.baselines:
-                status |= _eval_baselines(gold_dir, out, gold)
-    return status
-
-
-def _eval_baselines(gold_dir: Path, out: Path, gold: dict) -> int:
-    import pandas as pd
-
-    from .eval_mentions import baseline_mentions, render, score
-
-    articles = pd.read_parquet(out / "articles.parquet").merge(
-        pd.read_parquet(out / "issues.parquet")[["issue_id", "source_file"]], on="issue_id")
-    articles = articles[articles.source_file.isin(list(gold))]
-    for tagger in ("jieba", "thulac"):
-        try:
-            found = baseline_mentions(list(articles.body), tagger=tagger)
-        except ImportError as err:
-            print(f"(baseline {tagger} not scored: {err}; install with `pip install -e .[baselines]`)")
-            continue
-        pred: dict[str, list] = {k: [] for k in gold}
-        for source_file, mentions in zip(articles.source_file, found):
-            pred[source_file].extend((m.text, m.label) for m in mentions)
-        print(f"== mentions, baseline {tagger}: {gold_dir}")
-        print(render(score(gold, pred)))
-    return 0
+    return run_eval([Path(g) for g in args.gold], Path(args.out), baselines=args.baselines)
 
 
 def _golden(args: argparse.Namespace) -> int:
-    from .golden import diff_golden, write_golden
+    from .tools.golden import diff_golden, write_golden
 
     out, golden = Path(args.out), Path(args.golden)
     if args.check:

@@ -111,8 +111,10 @@ def config_fingerprint(rules_dir: Path, model_dir: Path | None) -> str:
     """Changes when the code, a rule file or the model changes."""
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent
-    for path in sorted(package.glob("*.py")):  # the code itself, not just its version
-        digest.update(path.name.encode())
+    for path in sorted(package.rglob("*.py")):  # the code itself, not just its version
+        if path.relative_to(package).parts[0] == "tools":
+            continue  # evaluation, benchmark, report: they change no table
+        digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     for path in sorted(Path(rules_dir).rglob("*")):
         if path.is_file():

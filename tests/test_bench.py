@@ -1,4 +1,4 @@
-"""The benchmark's archive generator and a tiny end-to-end run of `python -m pipeline.bench`.
+"""The benchmark's archive generator and a tiny end-to-end run of `python -m pipeline.tools.bench`.
 
 Fast on purpose (a few seconds): the real figures come from `make bench`.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import bench
+from pipeline.tools import bench
 from pipeline.extract import extract_issue
 from pipeline.read import read_issue
 from pipeline.records import Issue

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import render_structure, score_structure
+from pipeline.tools.evaluation.structure import render_structure, score_structure
 from pipeline.extract import extract_issue
-from pipeline.golden import diff_golden
+from pipeline.tools.golden import diff_golden
 from pipeline.records import Issue
 from pipeline.run import run_extract
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pipeline.eval_mentions import baseline_mentions, load_gold, render, score
+from pipeline.tools.evaluation.mentions import baseline_mentions, load_gold, render, score
 
 
 def test_perfect_prediction_scores_one():

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import pipeline
-from pipeline import report
+from pipeline.tools import report
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_views import ROOT, corpus_extraction, write_synthetic  # noqa: E402  (shared helpers)

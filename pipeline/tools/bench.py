@@ -1,6 +1,6 @@
 """Benchmark: a synthetic archive of any size, extracted end to end and timed.
 
-    python -m pipeline.bench [--sizes 100,1000,10000] [--jobs 2] [--out bench/results.json]
+    python -m pipeline.tools.bench [--sizes 100,1000,10000] [--jobs 2] [--out bench/results.json]
 
 `generate_archive` builds an archive from the project's own sample issues in
 data/raw (never from ../shared/corpus): the samples are cut into article blocks
@@ -41,7 +41,7 @@ from pathlib import Path
 
 import regex
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES_DIR = ROOT / "data" / "raw"
 MODEL_DIR = ROOT / "models" / "ner"
 MANIFEST = ".manifest.jsonl"
@@ -131,10 +131,10 @@ def _markdown(text: str, max_headline: int) -> str:
 
 def load_template(samples_dir: Path = SAMPLES_DIR) -> Template:
     """Cut the sample issues into article blocks and masthead forms."""
-    from .extract import extract_issue
-    from .records import Issue
-    from .repair import split_lines
-    from .rules import load_structure_rules
+    from pipeline.extract import extract_issue
+    from pipeline.records import Issue
+    from pipeline.repair import split_lines
+    from pipeline.rules import load_structure_rules
 
     rules = load_structure_rules()
     blocks: list[Block] = []
@@ -514,17 +514,17 @@ def _timed(fn, *args):
 def time_stages(raw: Path, model: Path | None) -> dict:
     """CPU seconds per stage, run in this process over every file of `raw` (one core)."""
     wall_started = time.perf_counter()
-    from .masthead import parse_masthead
-    from .read import ReadError, read_issue
-    from .records import Issue
-    from .repair import split_lines
-    from .rules import load_structure_rules
-    from .run import discover_inputs
-    from .segment import segment_articles
+    from pipeline.masthead import parse_masthead
+    from pipeline.read import ReadError, read_issue
+    from pipeline.records import Issue
+    from pipeline.repair import split_lines
+    from pipeline.rules import load_structure_rules
+    from pipeline.run import discover_inputs
+    from pipeline.segment import segment_articles
 
     rules = load_structure_rules()
     paths = discover_inputs(raw)
-    from .extract import extract_issue, structure_issue
+    from pipeline.extract import extract_issue, structure_issue
 
     for path in paths[:3]:  # warm up lazily built caches so the first file does not carry them
         extract_issue(path, raw, rules)
@@ -550,7 +550,7 @@ def time_stages(raw: Path, model: Path | None) -> dict:
     result: dict = {"files": len(paths), "chars": sum(len(s.text) for s in sources)}
     if model is not None and (ROOT / "pipeline" / "ner.py").exists():
         try:
-            from .ner import find_mentions, load_model
+            from pipeline.ner import find_mentions, load_model
 
             nlp, s = _timed(load_model, model)
             result["model_load_seconds"] = s
@@ -560,8 +560,8 @@ def time_stages(raw: Path, model: Path | None) -> dict:
         except Exception as err:  # noqa: BLE001 - a stage that cannot run is reported, not fatal
             result["ner_error"] = f"{type(err).__name__}: {err}"
     try:
-        from .resolve import resolve
-        from .tables import issue_rows, to_table, write_tables
+        from pipeline.resolve import resolve
+        from pipeline.tables import issue_rows, to_table, write_tables
 
         resolved, seconds["resolve"] = _timed(resolve, issues)
 
@@ -594,7 +594,7 @@ def profile_extract(raw: Path, model: Path | None = None, top: int = 25) -> dict
     import cProfile
     import pstats
 
-    from .run import run_extract
+    from pipeline.run import run_extract
 
     profiler = cProfile.Profile()
     with tempfile.TemporaryDirectory() as tmp:
@@ -717,7 +717,7 @@ def _fmt(value, spec: str = ".2f", none: str = "-") -> str:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="python -m pipeline.tools.bench", description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", default="100,1000,10000", help="archive sizes in issues, comma-separated")
     p.add_argument("--jobs", type=int, default=2, help="--jobs for extract, when it has that flag (default 2)")
     p.add_argument("--out", default="bench/results.json", help="results file (JSON)")
@@ -750,7 +750,7 @@ def main(argv: list[str] | None = None) -> int:
     jobs = args.jobs if flags["jobs"] else None
     results: dict = {
         "created": dt.datetime.now().isoformat(timespec="seconds"),
-        "command": "python -m pipeline.bench " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": "python -m pipeline.tools.bench " + " ".join(argv if argv is not None else sys.argv[1:]),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "code": code_version(),
         "extract_flags": flags,

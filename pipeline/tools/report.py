@@ -1,4 +1,4 @@
-"""The quality report of an extraction: `python -m pipeline.report OUT`.
+"""The quality report of an extraction: `python -m pipeline.tools.report OUT`.
 
 Writes OUT/report.html, one self-contained page (pictures inlined as base64
 PNG; no scripts, stylesheets, fonts or images fetched from anywhere) with:
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import load, views
+from pipeline import load, views
 
 # Font files with Simplified Chinese glyphs, in order of preference: the one
 # the `mplfonts` wheel ships (a project dependency, so `pip install` is
@@ -457,7 +457,7 @@ def places_without_code(tables: dict) -> pd.DataFrame:
 
 def looks_like_title(tables: dict) -> pd.DataFrame:
     """Person and official names that are, or end with, a post word (区长, 和区长): a title read as a name."""
-    from .resolve import load_resolve_rules
+    from pipeline.resolve import load_resolve_rules
 
     positions = [p for p in load_resolve_rules().positions if len(p) >= 2]
     e = tables["entities"]
@@ -682,7 +682,7 @@ def write_report(out_dir: str | Path, path: str | Path | None = None) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.report",
+    parser = argparse.ArgumentParser(prog="python -m pipeline.tools.report",
                                      description="Write OUT/report.html, the quality report of an extraction.")
     parser.add_argument("out", help="the extraction's folder (OUT of `python -m pipeline extract RAW OUT`)")
     parser.add_argument("-o", "--output", help="where to write the page (default OUT/report.html) or the picture")
