@@ -68,6 +68,10 @@ class StructureRules:
     sentence_end: regex.Pattern
     not_headline_end: regex.Pattern
     section_label: regex.Pattern
+    inner_sentence_end: regex.Pattern
+    open_end: regex.Pattern
+    fragment_min_chars: int
+    fragment_punct: regex.Pattern
     editor_note: regex.Pattern
     commentary_column: regex.Pattern
     notice_headline: regex.Pattern
@@ -120,6 +124,10 @@ def load_structure_rules(rules_dir: Path = DEFAULT_RULES_DIR) -> StructureRules:
         sentence_end=regex.compile(h["sentence_end"]),
         not_headline_end=regex.compile(h["not_headline_end"]),
         section_label=regex.compile(h["section_label"]),
+        inner_sentence_end=regex.compile(h["inner_sentence_end"]),
+        open_end=regex.compile(h["open_end"]),
+        fragment_min_chars=h["fragment_min_chars"],
+        fragment_punct=regex.compile(h["fragment_punct"]),
         editor_note=regex.compile(h["editor_note"]),
         commentary_column=regex.compile(k["commentary_column"]),
         notice_headline=regex.compile(k["notice_headline"]),

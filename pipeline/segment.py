@@ -431,7 +431,7 @@ def assemble_body(body: list[Unit], rules: StructureRules) -> tuple[MappedText, 
         kind = u.kind
         if kind == "short":  # opens the text or continues a cut paragraph, or else is a subhead
             last_cut = paragraphs and paragraphs[-1][0] == "text" and is_cut(paragraphs[-1][1].text, rules.sentence_end)
-            kind = "text" if last_cut or not paragraphs else "subhead"
+            kind = "text" if last_cut or not paragraphs or is_fragment(piece.text, rules) else "subhead"
         if kind == "caption":
             if paragraphs and paragraphs[-1][0] == "text" and is_cut(paragraphs[-1][1].text, rules.sentence_end):
                 floating.append((kind, piece))
@@ -470,6 +470,17 @@ def assemble_body(body: list[Unit], rules: StructureRules) -> tuple[MappedText, 
     keep = drop_repeated_blocks([p.text for _, p in paragraphs])
     dropped = len(paragraphs) - len(keep)
     return MappedText.join([paragraphs[k][1] for k in keep], "\n"), dropped, joins
+
+
+def is_fragment(text: str, rules: StructureRules) -> bool:
+    """A short line that is a piece of a sentence cut by the layout, not a
+    subhead (rules/structure.toml [headline])."""
+    squeezed = normalized(text)
+    return bool(
+        rules.inner_sentence_end.search(squeezed[:-1])
+        or rules.open_end.search(squeezed)
+        or (len(squeezed) >= rules.fragment_min_chars and rules.fragment_punct.search(squeezed))
+    )
 
 
 def _kind(draft: _Draft, headline: str | None, body_units: list[Unit], rules: StructureRules) -> str:

@@ -1,5 +1,7 @@
 """Each headline/body form on a snippet written for the tests."""
 
+import pytest
+
 from pipeline.extract import structure_issue
 from pipeline.records import SourceText
 
@@ -155,3 +157,18 @@ def test_the_same_credit_on_several_captions_is_one_row(rules):
                     "展示墙。 记者 李某晨 摄\n\n村民舞龙。 记者 李某晨 摄\n", rules)
     assert len(issue.articles) == 1
     assert names(issue.articles[0]) == [("李某晨", "记者", "photo"), ("李某晨", "记者", "byline")]
+
+
+@pytest.mark.parametrize("cut,rest", [
+    ("良好的环境关系到群众的切身利益。从实", "际情况看,很多问题都点多面广。"),        # a sentence ends inside the line
+    ("舞活考核的指挥棒,就是在", "日常考核的基础上补短板。"),                     # it ends with a word that ends no phrase
+    ("为了避免故障车辆影响后方来车、造成堵塞,某某带领某某、某某三管", "齐下疏导车流。"),  # long, with clause punctuation
+])
+def test_a_sentence_cut_after_a_complete_paragraph_is_joined(rules, cut, rest):
+    issue = extract(f"新闻标题\n\n本报讯(记者 王一)5月1日,第一段写完了。\n\n{cut}\n\n{rest}\n", rules)
+    assert issue.articles[0].body == f"5月1日,第一段写完了。\n{cut}{rest}"
+
+
+def test_a_short_subhead_with_a_comma_stays_a_subhead(rules):
+    issue = extract("新闻标题\n\n本报讯(记者 王一)5月1日,第一段写完了。\n\n常常帮助,总是安慰\n\n第二段也写完了。\n", rules)
+    assert issue.articles[0].body == "5月1日,第一段写完了。\n常常帮助,总是安慰\n第二段也写完了。"
