@@ -11,7 +11,8 @@ Under WORK (default .cache/eval/devset):
   `articles/out/`; `layouts/raw/<layout>/<layout>_NN.txt`, extracted (structure
   only, no model) into `layouts/out/`; `*.gold.json` beside each raw folder:
   where every dev article's header lines and body characters were printed;
-- `report.txt`: every table and every listed miss, false hit and error item;
+- `articles/report.txt`, `layouts/report.txt`: every table and every listed
+  miss, false hit and error item;
 - `mention_errors.json`: every mention error item (see spans.py) of the
   one-per-file run, for the developers;
 - `results.json`: the figures, read by `summary.py` into .cache/eval/summary.json
@@ -75,15 +76,15 @@ def extract(raw: Path, out: Path, model: Path | None, jobs: int) -> None:
 
 def run(devset: Path = DEFAULT_DEVSET, work: Path = DEFAULT_WORK, model: Path = DEFAULT_MODEL,
         seed: int = DEFAULT_SEED, only: str | None = None, layouts: tuple = LAYOUTS, jobs: int = 2,
-        limit: int = 8) -> tuple[dict, list[str], list[str]]:
+        limit: int = 8) -> tuple[dict, dict[str, list[str]], list[str]]:
     """Write, extract and score the dev set: (results as in the module doc, the full report's
-    lines, the same with at most `limit` items per list)."""
+    lines of each half, "articles" and "layouts", and all of it with at most `limit` items per list)."""
     articles = load_devset(devset)
     rules = load_structure_rules()
     results: dict = {"seed": seed, "n_articles": len(articles),
                      "parts": {p: sum(a.part == p for a in articles) for p in ("A", "B")},
                      "layouts": {}, "bodies": {}}
-    report: list[str] = []
+    report: dict[str, list[str]] = {}
     short: list[str] = []
     timings = {}
     if only in (None, "articles"):
@@ -107,7 +108,7 @@ def run(devset: Path = DEFAULT_DEVSET, work: Path = DEFAULT_WORK, model: Path = 
         }
         results["bodies"]["articles"] = bodies.as_dict()
         (work / "mention_errors.json").write_text(json.dumps(spans.items, ensure_ascii=False, indent=1), encoding="utf-8")
-        report += devreport.render_articles(structure, spans, text, officials, bodies)
+        report["articles"] = devreport.render_articles(structure, spans, text, officials, bodies)
         short += devreport.render_articles(structure, spans, text, officials, bodies, limit)
         timings["articles"] = time.perf_counter() - started
     if only in (None, "layouts") and layouts:
@@ -116,6 +117,7 @@ def run(devset: Path = DEFAULT_DEVSET, work: Path = DEFAULT_WORK, model: Path = 
         raw, out = work / "layouts" / "raw", work / "layouts" / "out"
         write_issues([i for issues in assembled.values() for i in issues], raw)
         extract(raw, out, None, jobs)
+        report["layouts"] = []
         for layout, issues in assembled.items():
             predicted = predicted_issues(issues, raw, out, rules)
             scores = score_layout(layout, issues, predicted)
@@ -123,7 +125,7 @@ def run(devset: Path = DEFAULT_DEVSET, work: Path = DEFAULT_WORK, model: Path = 
                                            for n, pi in predicted.items()})
             results["layouts"][layout] = devreport.layout_dict(scores)
             results["bodies"][layout] = bodies.as_dict()
-            report += devreport.render_layout(scores, bodies)
+            report["layouts"] += devreport.render_layout(scores, bodies)
             short += devreport.render_layout(scores, bodies, limit)
         timings["layouts"] = time.perf_counter() - started
     results["seconds"] = timings
@@ -191,11 +193,13 @@ def main(argv: list[str] | None = None) -> int:
             results["layouts"] = old.get("layouts", {})
             results["bodies"] = {**old.get("bodies", {}), **results["bodies"]}
     previous.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-    (args.work / "report.txt").write_text("\n".join(report) + "\n", encoding="utf-8")
-    print("\n".join(report if args.lists else short))
+    for half, lines in report.items():
+        (args.work / half / "report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join([line for lines in report.values() for line in lines] if args.lists else short))
     print()
     print("\n".join(devreport.summary_lines(results)))
-    print(f"(full lists: {args.work / 'report.txt'}; figures: {previous}; mention errors: {args.work / 'mention_errors.json'})")
+    print(f"(full lists: {args.work}/{{articles,layouts}}/report.txt; figures: {previous}; "
+          f"mention errors: {args.work / 'mention_errors.json'})")
     return 0
 
 
