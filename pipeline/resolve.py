@@ -596,7 +596,8 @@ def mention_records(issue: Issue) -> list[MentionRecord]:
     for a in issue.articles:
         mapped = len(a.body_offsets) == len(a.body)
         for m in a.mentions:
-            raw = (a.body_offsets[m.start], a.body_offsets[m.end - 1] + 1) if mapped and m.end > m.start else (None, None)
+            inside = mapped and 0 <= m.start < m.end <= len(a.body)
+            raw = (a.body_offsets[m.start], a.body_offsets[m.end - 1] + 1) if inside else (None, None)
             records.append(MentionRecord(issue.issue_id, a.article_id, issue.issue_date, m.start, m.end, m.text, m.label,
                                          m.title, m.alias_of, *raw))
     return records

@@ -15,7 +15,8 @@ group is the articles given to it, in reading order; its first is its main one.
 - kicker, subtitle, kind, source, dateline: the main predicted article's value
   against the dev gold's (kind only where the conventions give one, see
   devdata.expected_kind), as P/R/F1 where null counts as no value, and as
-  accuracy (null against null is right);
+  accuracy (null against null is right); values are compared with white
+  space removed, as headlines are;
 - bylines: the multiset of (name, role, credit) of the whole group against the
   gold's; bylines of articles given to no dev article are false hits;
 - page jumps: the `continues_on`/`continued_from` values of each issue;

@@ -69,16 +69,21 @@ def _structure_rows(s: LayoutScores) -> list[str]:
     return lines
 
 
+def _section(lines: list[str], title: str, items: list[str], limit: int | None) -> None:
+    """`-- title: n` and the items (at most `limit` of them), when there are any."""
+    if not items:
+        return
+    lines.append(f"-- {title}: {len(items)}")
+    lines.extend(f"   {item}" for item in items[:limit])
+    if limit is not None and len(items) > limit:
+        lines.append(f"   … {len(items) - limit} more")
+
+
 def _structure_lists(s: LayoutScores, limit: int | None) -> list[str]:
-    lines = []
+    lines: list[str] = []
 
     def section(title: str, items: list) -> None:
-        if not items:
-            return
-        lines.append(f"-- {title}: {len(items)}")
-        lines.extend(f"   {item}" for item in items[:limit])
-        if limit is not None and len(items) > limit:
-            lines.append(f"   … {len(items) - limit} more")
+        _section(lines, title, items, limit)
 
     for f in FIELDS:
         section(f"wrong {f} (where, gold, predicted)", [f"{w}  {g!r}  {p!r}" for w, g, p in s.fields[f]["all"].wrong])
@@ -108,11 +113,7 @@ def _body_lines(b: BodyScores, limit: int | None) -> list[str]:
                          ("paragraphs joined", [f"{i}  {c}" for i, c in b.joined]),
                          ("lost text", [f"{i}  {n:>4}  {c}" for i, kind, n, c in b.lost_runs if kind == "text"]),
                          ("doubled", [f"{i}  {n:>4}  {c}" for i, n, c in b.doubled_runs])):
-        if items:
-            lines.append(f"-- bodies, {title}: {len(items)}")
-            lines.extend(f"   {x}" for x in items[:limit])
-            if limit is not None and len(items) > limit:
-                lines.append(f"   … {len(items) - limit} more")
+        _section(lines, f"bodies, {title}", items, limit)
     return lines
 
 
@@ -147,13 +148,8 @@ def render_articles(s: LayoutScores, spans: SpanScores, text: dict, officials: O
         lines.append(f"{name:<24}{p.precision:7.3f}{p.recall:7.3f}{p.f1:7.3f}   tp={p.tp:<4} fp={p.fp:<4} fn={p.fn:<4}"
                      f"{'':<14}{table['A'].f1:8.3f}{table['B'].f1:8.3f}")
     for name, table in (("title", officials.title), ("post", officials.post)):
-        for title, items in ((f"officials missed (id, (name, {name}))", table["all"].misses),
-                             (f"officials false (id, (name, {name}))", table["all"].false_hits)):
-            if items:
-                lines.append(f"-- {title}: {len(items)}")
-                lines.extend(f"   {w}  {k}" for w, k in items[:limit])
-                if limit is not None and len(items) > limit:
-                    lines.append(f"   … {len(items) - limit} more")
+        _section(lines, f"officials missed (id, (name, {name}))", [f"{w}  {k}" for w, k in table["all"].misses], limit)
+        _section(lines, f"officials false (id, (name, {name}))", [f"{w}  {k}" for w, k in table["all"].false_hits], limit)
     lines.append("")
     return lines
 

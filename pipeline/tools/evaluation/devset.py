@@ -184,14 +184,13 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     results, report, short = run(args.devset, args.work, args.model, args.seed, args.only, layouts, args.jobs)
     previous = args.work / "results.json"
-    if args.only and previous.exists():  # keep the other half of an earlier full run
+    if args.only and previous.exists():  # keep the other half of an earlier run
         old = json.loads(previous.read_text(encoding="utf-8"))
-        if args.only == "layouts" and "articles" in old:
-            results["articles"] = old["articles"]
-            results["bodies"] = {**{"articles": old["bodies"].get("articles")}, **results["bodies"]}
-        elif args.only == "articles":
-            results["layouts"] = old.get("layouts", {})
-            results["bodies"] = {**old.get("bodies", {}), **results["bodies"]}
+        kept = "layouts" if args.only == "articles" else "articles"
+        if kept in old:
+            results[kept] = old[kept]
+        old_bodies = {k: v for k, v in old.get("bodies", {}).items() if (k == "articles") == (kept == "articles")}
+        results["bodies"] = {**old_bodies, **results["bodies"]}
     previous.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     for half, lines in report.items():
         (args.work / half / "report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -106,20 +106,7 @@ def _count(counts: dict, gold: list[Span], pred: list[Span]) -> None:
 def error_items(a: DevArticle, gold: list[Span], pred: list[Span]) -> list[dict]:
     """The errors of one article, one item per group of overlapping wrong spans."""
     exact = Counter((m.start, m.end, m.label) for m in gold) & Counter((m.start, m.end, m.label) for m in pred)
-    left = Counter(exact)
-    wrong_gold = []
-    for m in gold:
-        if left[(m.start, m.end, m.label)]:
-            left[(m.start, m.end, m.label)] -= 1
-        else:
-            wrong_gold.append(m)
-    left = Counter(exact)
-    wrong_pred = []
-    for m in pred:
-        if left[(m.start, m.end, m.label)]:
-            left[(m.start, m.end, m.label)] -= 1
-        else:
-            wrong_pred.append(m)
+    wrong_gold, wrong_pred = _not_matched(gold, exact), _not_matched(pred, exact)
     # connected groups of overlapping wrong spans (union-find over gold + predicted)
     nodes = [("gold", m) for m in wrong_gold] + [("pred", m) for m in wrong_pred]
     parent = list(range(len(nodes)))
@@ -139,6 +126,19 @@ def error_items(a: DevArticle, gold: list[Span], pred: list[Span]) -> list[dict]
         groups[find(i)].append(node)
     items = [_item(a, [m for side, m in g if side == "gold"], [m for side, m in g if side == "pred"]) for g in groups.values()]
     return sorted(items, key=lambda it: it["start"])
+
+
+def _not_matched(mentions: list[Span], exact: Counter) -> list[Span]:
+    """The mentions left once the exactly matched (start, end, label) are taken out."""
+    left = Counter(exact)
+    out = []
+    for m in mentions:
+        key = (m.start, m.end, m.label)
+        if left[key]:
+            left[key] -= 1
+        else:
+            out.append(m)
+    return out
 
 
 def _item(a: DevArticle, gold: list[Span], pred: list[Span]) -> dict:
