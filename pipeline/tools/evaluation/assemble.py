@@ -17,8 +17,9 @@ Layouts (each one a corpus file's way of printing an issue, see
   `###`) headings, a feature's as `#`; a subtitle as a bare line under the
   heading, or (starting with `——`) as a `###` heading under a `#` one; a
   headline with a kicker, and some with a subtitle, as two-line titles (lines
-  ending in two spaces, as 001 prints them); short paragraphs without closing
-  punctuation inside a body as `####` subheads; articles without a headline
+  ending in two spaces, as 001 prints them); short paragraphs (4-20
+  characters) without closing punctuation inside a body as `####` subheads, as
+  000 and 004 print theirs; articles without a headline
   printed as the continuation of an article from another page
   (`◀◀上接01版 …`, as 004 prints it).
 - `bare` (like 002): the masthead in one block (paper / date and weekday /
@@ -63,12 +64,13 @@ from pathlib import Path
 
 import regex
 
-from .devdata import PHOTO_CREDIT_END, SENTENCE_END, DevArticle, raw_article
+from .devdata import DATE_LINE, PHOTO_CREDIT_END, SENTENCE_END, DevArticle, raw_article
 
 LAYOUTS = ("markdown", "bare", "columns", "mixed")
 DEFAULT_SEED = 11
 ISSUE_SIZES = (8, 12)  # articles per issue, as the corpus's issues hold 8 to 11
 CUT_RATE = 0.2  # paragraphs cut in two by the page layout
+SUBHEAD_MAX = 20  # characters of a paragraph printed as a `####` subhead
 COLUMN_WIDTHS = (15, 22, 29)  # characters per printed column line in 003
 NO_LINE_START = "、,，。.!！?？;；:：)）」』】”’》…"  # never printed at the start of a line
 CLOSING = SENTENCE_END + "”’\"')）】」』》…:：;；,，、"
@@ -322,7 +324,7 @@ def _write_header(w: _Writer, p: Placement, a: DevArticle, style: str, level: st
 
 def _is_caption(a: DevArticle, printed: list) -> bool:
     """A short paragraph closing with a full stop or a photo credit: a caption (or its credit)."""
-    text = "".join(ch for ch, i in printed[0] if i >= 0) if printed else ""
+    text = (_whole_paragraph(a, printed[0]) or "") if printed else ""
     if PHOTO_CREDIT_END.search(text):
         return True
     return len(text) <= 30 and text.endswith("。") and len(a.paragraphs) > 1
@@ -366,14 +368,20 @@ def _wrap(units: list[tuple[str, int]], width: int, rng: random.Random) -> list[
 
 
 def _cut(units: list[tuple[str, int]], rng: random.Random, at_wrap: bool) -> list[list[tuple[str, int]]]:
-    """The paragraph cut in two, in the middle of a sentence (at a wrap in a column layout)."""
+    """The paragraph cut in two, in the middle of a sentence (at a wrap in a column layout):
+    never after a sentence's end, where a cut could not be told from a paragraph break."""
+    def ends_sentence(i: int) -> bool:
+        before = "".join(ch for ch, _ in units[max(0, i - 2):i]).rstrip()
+        return bool(before) and (before[-1] in SENTENCE_END or (before[-1] in "”’\"'" and before[:-1][-1:] in SENTENCE_END))
+
     if at_wrap:
-        spots = [i for i, (ch, index) in enumerate(units) if index < 0]
+        spots = [i for i, (ch, index) in enumerate(units) if index < 0 and not ends_sentence(i)]
         if spots:
             i = rng.choice(spots)
             return [units[:i], units[i + 1:]]
     spots = [i for i in range(2, len(units) - 2)
-             if units[i][0] not in NO_LINE_START and not units[i][0].isspace() and not units[i - 1][0].isspace()]
+             if units[i][0] not in NO_LINE_START and not units[i][0].isspace() and not units[i - 1][0].isspace()
+             and not ends_sentence(i)]
     if not spots:
         return [units]
     i = rng.choice(spots)
@@ -393,10 +401,25 @@ def _split_for_jump(paragraphs: list, rng: random.Random) -> tuple[list, list]:
     return paragraphs[:k], paragraphs[k:]
 
 
+def _whole_paragraph(a: DevArticle, units: list[tuple[str, int]]) -> str | None:
+    """The paragraph's text when `units` print a whole gold paragraph (not a part of a cut one)."""
+    indexes = [i for _, i in units if i >= 0]
+    if not indexes or (indexes[0], indexes[-1] + 1) not in a.paragraph_set:
+        return None
+    return a.body[indexes[0]:indexes[-1] + 1]
+
+
 def _is_subhead(a: DevArticle, units: list[tuple[str, int]], first: bool) -> bool:
-    text = "".join(ch for ch, i in units if i >= 0).strip()
-    return (not first and 4 <= len(text) <= 30 and text[-1] not in CLOSING and "\t" not in text
-            and not PHOTO_CREDIT_END.search(text) and a._credit_start(text) is None)
+    """A whole paragraph, not the first, of 4 to 20 characters without closing punctuation:
+    no credit, no date line and no signer before one (the corpus's `####` subheads are 12-20)."""
+    text = (_whole_paragraph(a, units) or "").strip()
+    if first or not 4 <= len(text) <= SUBHEAD_MAX or text[-1] in CLOSING or "\t" in text:
+        return False
+    if PHOTO_CREDIT_END.search(text) or a._credit_start(text) is not None or DATE_LINE.match(text):
+        return False
+    paragraphs = [p.strip() for p in a.paragraph_texts()]
+    k = paragraphs.index(text) if text in paragraphs else -1
+    return not (0 <= k < len(paragraphs) - 1 and DATE_LINE.match(paragraphs[k + 1]))
 
 
 def _write_body(w: _Writer, p: Placement, paragraphs: list, layout: str, rng: random.Random,
@@ -408,7 +431,7 @@ def _write_body(w: _Writer, p: Placement, paragraphs: list, layout: str, rng: ra
         w.noise(lead)
     for k, units in enumerate(printed):
         if k:
-            caption = PHOTO_CREDIT_END.search("".join(ch for ch, _ in units)) is not None
+            caption = PHOTO_CREDIT_END.search(_whole_paragraph(a, units) or "") is not None
             w.noise("\n\n\n\n" if caption and rng.random() < 0.7 else "\n\n")
         if markdown and _is_subhead(a, units, first=(k == 0 and not lead)):
             w.noise("#### ")

@@ -98,6 +98,10 @@ class DevArticle:
             at += len(piece) + 2
         return spans
 
+    @cached_property
+    def paragraph_set(self) -> frozenset:
+        return frozenset(self.paragraphs)
+
     def paragraph_texts(self) -> list[str]:
         return [self.body[s:e] for s, e in self.paragraphs]
 

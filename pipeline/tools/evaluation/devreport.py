@@ -138,7 +138,7 @@ def render_articles(s: LayoutScores, spans: SpanScores, text: dict, officials: O
                      f"{spans.counts['A'][g].as_dict()['f1']:8.3f}{spans.counts['B'][g].as_dict()['f1']:8.3f}")
     lines.append("text multisets per article, as the corpus eval counts (F1): " + ", ".join(
         f"{g} {r['f1']:.3f}" for g, r in text["labels"].items()))
-    lines.append("-- error families (items; by label): " + "; ".join(
+    lines.append("-- error families (items): " + "; ".join(
         f"{f} {sum(it['family'] == f for it in spans.items)}" for f in FAMILIES))
     lines += render_items(spans.items, limit)
     lines += ["", "== dev set, one article per file: officials",

@@ -185,7 +185,7 @@ def context(body: str, start: int, end: int, width: int = CONTEXT) -> str:
     left = body[max(0, start - width):max(0, start)]
     right = body[end:end + width]
     inside = body[max(0, start):end]
-    return f"{left}[{inside}]{right}".replace("\n", "⏎")
+    return f"{left}[{inside}]{right}".replace("\n\n", "¶").replace("\n", "¶")  # ¶: a paragraph break
 
 
 def family_counts(items: list[dict]) -> dict:
