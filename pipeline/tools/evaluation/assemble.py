@@ -45,8 +45,10 @@ news), and articles are separated by one blank line, sometimes three.
 
 Articles without a headline (the web copy began below the title) appear only
 where the corpus prints text without a headline: as continuations, in
-`markdown` and `mixed`; `bare` and `columns` print the articles that have a
-headline.
+`markdown` and `mixed`, and only those without a dateline (a continuation
+never opens with one; a headless article with a dateline is news whose title
+was lost, which no page prints, so it is scored one per file only); `bare` and
+`columns` print the articles that have a headline.
 
 The masthead's fields are printed in the corpus's form; its lunar date has the
 form of one (the year's stem-branch name, a month and a day) but is not
@@ -185,9 +187,7 @@ def assemble(articles: list[DevArticle], layout: str, seed: int = DEFAULT_SEED) 
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; one of {', '.join(LAYOUTS)}")
     rng = random.Random(f"{seed}:{layout}")
-    with_headline = [a for a in articles if a.headline]
-    headless = [a for a in articles if not a.headline]
-    used = with_headline + (headless if layout in ("markdown", "mixed") else [])
+    used = [a for a in articles if a.headline or (layout in ("markdown", "mixed") and printable_as_continuation(a))]
     order = sorted(used, key=lambda a: a.id)
     rng.shuffle(order)
     groups: list[list[DevArticle]] = []
@@ -197,6 +197,13 @@ def assemble(articles: list[DevArticle], layout: str, seed: int = DEFAULT_SEED) 
         order = order[size:]
     papers = _masthead_papers(articles)
     return [_issue(group, layout, f"{layout}/{layout}_{k + 1:02d}.txt", rng, papers) for k, group in enumerate(groups)]
+
+
+def printable_as_continuation(a: DevArticle) -> bool:
+    """An article without a headline and without a dateline reads as the rest of an article
+    from another page; one with a dateline is news whose title the web copy lost: no page
+    prints it without one, so it is scored one per file only."""
+    return not a.headline and not a.source
 
 
 def _masthead_papers(articles: list[DevArticle]) -> list[tuple[str, str]]:
