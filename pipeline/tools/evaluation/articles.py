@@ -40,10 +40,10 @@ from pipeline.extract import extract_issue
 from pipeline.records import Issue
 
 from .assemble import AssembledIssue, Placement
+from .devdata import PARTS
 from .structure import PRF, _key, _value
 
 FIELDS = ("headline", "kicker", "subtitle", "kind", "source", "dateline")
-PARTS = ("all", "A", "B")
 MASTHEAD_FIELDS = ("paper", "issue_date", "issue_number", "pages")
 GLUE_MIN = 8  # body characters of a second dev article that make a predicted article a glued one
 

@@ -33,7 +33,8 @@ from pathlib import Path
 
 import regex
 
-PARTS = {"A": "Hunan", "B": "other provinces"}
+PARTS = ("all", "A", "B")  # every figure is given for all articles and per part
+PART_NAMES = {"A": "Hunan", "B": "other provinces"}
 NOTICE_HEADLINE = regex.compile(r"(公告|通知|通告|启事|公示|声明)$")
 DATE_LINE = regex.compile(r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$")
 SENTENCE_END = "。!?！？"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from .articles import FIELDS, MASTHEAD_FIELDS, PARTS, FieldScore, LayoutScores
+from .articles import FIELDS, MASTHEAD_FIELDS, FieldScore, LayoutScores
+from .devdata import PART_NAMES, PARTS
 from .bodies import BodyScores
 from .officials import OfficialScores
 from .spans import FAMILIES, GROUPS, SpanScores, render_items
 from .structure import PRF
 
-PART_NAMES = {"all": "all", "A": "A Hunan", "B": "B other"}
 
 
 def prf_dict(prf: PRF) -> dict:
@@ -118,7 +118,7 @@ def _body_lines(b: BodyScores, limit: int | None) -> list[str]:
 
 
 def render_layout(s: LayoutScores, bodies: BodyScores, limit: int | None = None) -> list[str]:
-    parts = ", ".join(f"{p} {n}" for p, n in sorted(s.parts.items()))
+    parts = ", ".join(f"{p} {PART_NAMES[p]} {n}" for p, n in sorted(s.parts.items()))
     lines = _header(f"== dev set, layout {s.layout}: {s.n_issues} issues, {s.n_articles} articles ({parts})")
     lines += _structure_rows(s) + _body_lines(bodies, limit) + _structure_lists(s, limit)
     lines.append("")
@@ -127,7 +127,7 @@ def render_layout(s: LayoutScores, bodies: BodyScores, limit: int | None = None)
 
 def render_articles(s: LayoutScores, spans: SpanScores, text: dict, officials: OfficialScores, bodies: BodyScores,
                     limit: int | None = None) -> list[str]:
-    parts = ", ".join(f"{p} {n}" for p, n in sorted(s.parts.items()))
+    parts = ", ".join(f"{p} {PART_NAMES[p]} {n}" for p, n in sorted(s.parts.items()))
     lines = _header(f"== dev set, one article per file: {s.n_articles} articles ({parts})")
     lines += _structure_rows(s) + _body_lines(bodies, limit) + _structure_lists(s, limit)
     lines += ["", "== dev set, one article per file: mentions, exact spans (start, end, label)",

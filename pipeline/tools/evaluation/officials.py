@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .devdata import DevArticle
+from .devdata import PARTS, DevArticle
 from .structure import PRF
 
-PARTS = ("all", "A", "B")
 
 
 @dataclass

@@ -30,13 +30,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .devdata import DevArticle
+from .devdata import PARTS, DevArticle
 
 LABELS = ("OFFICIAL", "PERSON", "PLACE", "ORG")
 CLASSES = ("PER", "PLACE", "ORG")
 GROUPS = LABELS + ("PER", "micro")
 FAMILIES = ("boundary", "label", "boundary+label", "missed", "false")
-PARTS = ("all", "A", "B")
 CONTEXT = 8
 
 
