@@ -7,6 +7,7 @@ PY     := $(VENV)/bin/python
 RAW    ?= data/raw
 OUT    ?= data/out
 CORPUS ?= ../shared/corpus
+DEVSET ?= ../shared/devset
 JOBS   ?= $(shell nproc 2>/dev/null || echo 1)
 ENGINE ?= local
 SCHEDULER ?=
@@ -21,7 +22,7 @@ JIONLP := $(WHEELS)/jionlp-1.5.31-py2.py3-none-any.whl
 JIEBA  := $(WHEELS)/jieba-0.42.1.tar.gz
 CPCA   := $(WHEELS)/cpca-0.5.5-py3-none-any.whl
 
-.PHONY: setup model extract test eval golden dictionary report bench clean
+.PHONY: setup model extract test eval eval-dev golden dictionary report bench clean
 
 setup: $(STAMP)
 
@@ -54,12 +55,22 @@ test: model
 	bash scripts/ensure_chromium.sh >/dev/null
 	$(PY) -m pytest
 
-# Scores the corpus and the samples against tests/gold (BASELINES=1 adds jieba and THULAC).
+# Scores the corpus, the samples (against tests/gold; BASELINES=1 adds jieba and THULAC) and the dev set
+# (../shared/devset, one article per file and assembled into issues in every layout), then prints a SUMMARY
+# and writes every figure to .cache/eval/summary.json (keys: pipeline/tools/evaluation/summary.py).
 eval: model
 	$(PY) -m pipeline extract --quiet --model $(MODEL) $(CORPUS) .cache/eval/corpus
 	$(PY) -m pipeline extract --quiet --model $(MODEL) data/raw .cache/eval/samples
 	$(PY) -m pipeline eval --gold tests/gold/corpus --out .cache/eval/corpus $(if $(BASELINES),--baselines)
 	$(PY) -m pipeline eval --gold tests/gold/samples --out .cache/eval/samples $(if $(BASELINES),--baselines)
+	$(PY) -m pipeline.tools.evaluation.devset --devset $(DEVSET) --model $(MODEL) --jobs $(JOBS)
+	$(PY) -m pipeline.tools.evaluation.summary --set corpus tests/gold/corpus .cache/eval/corpus \
+		--set samples tests/gold/samples .cache/eval/samples --devset .cache/eval/devset/results.json
+
+# The dev set alone (about 15 s): ONLY=articles (mentions, officials) or ONLY=layouts; LISTS=1 prints every item.
+eval-dev: model
+	$(PY) -m pipeline.tools.evaluation.devset --devset $(DEVSET) --model $(MODEL) --jobs $(JOBS) \
+		$(if $(ONLY),--only $(ONLY)) $(if $(LISTS),--lists)
 
 # Rewrites tests/golden from a fresh extraction; commit the diff with a message saying which rows changed and why.
 golden: model

@@ -77,6 +77,8 @@ MENTIONS = _schema(
     _field("start", pa.int32(), "character offset into articles.body", "17", False),
     _field("end", pa.int32(), "character offset just past the mention in articles.body", "20", False),
     _field("title", pa.string(), "for an OFFICIAL: the title chain printed before the name", "市委书记"),
+    _field("raw_start", pa.int32(), "offset of the mention's first character in the decoded source file", "2431", False),
+    _field("raw_end", pa.int32(), "offset just past the mention's last character in the decoded source file (raw_end - raw_start > len(text) where the repair removed a layout space inside it)", "2434", False),
 )
 
 ENTITIES = _schema(
@@ -130,6 +132,8 @@ MENTIONS_RAW = pa.schema([
     pa.field("label", pa.string(), nullable=False),
     pa.field("title", pa.string()),
     pa.field("alias_of", pa.int32()),
+    pa.field("raw_start", pa.int32(), nullable=False),
+    pa.field("raw_end", pa.int32(), nullable=False),
 ])
 
 TABLES: dict[str, pa.Schema] = {

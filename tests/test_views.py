@@ -97,7 +97,8 @@ def synthetic_rows() -> dict[str, list[dict]]:
                 mention_label = label if label != "OFFICIAL" or title else "PERSON"
                 rows["mentions"].append(dict(mention_id=f"{article_id}-{start}", article_id=article_id,
                                              issue_id=issue_id, entity_id=eid(key), label=mention_label, text=text,
-                                             start=start, end=start + len(text), title=title[0] if title else None))
+                                             start=start, end=start + len(text), title=title[0] if title else None,
+                                             raw_start=start, raw_end=start + len(text)))  # body at raw offset 0
                 e = seen.setdefault(key, dict(aliases=set(), n=0, articles=set(), dates=[]))
                 e["aliases"].add(text)
                 e["n"] += 1

@@ -1,8 +1,19 @@
 """`make eval`: score extracted tables against hand-written gold.
 
-`structure` scores articles, bylines and article/masthead fields; `mentions`
-scores entity mentions per label (and the jieba/THULAC baselines);
-`entities` scores entity merges and officials' posts.
+The corpus and the samples (gold in tests/gold): `structure` scores articles,
+bylines and article/masthead fields; `mentions` scores entity mentions per
+label (and the jieba/THULAC baselines); `entities` scores entity merges and
+officials' posts.
+
+The dev set (../shared/devset, real articles of other papers): `devdata`
+reads it and derives what its gold implies; `assemble` prints its articles
+one per file and as whole issues in the corpus's layouts, recording every
+character's offset; `articles` scores the articles found, `spans` the mentions
+as exact spans with their errors by family, `officials` the officials,
+`bodies` the repaired bodies (and, without gold text, the corpus's); `devset`
+is the command that runs it all, `devreport` its tables.
+
+`summary` ends `make eval`: the SUMMARY and .cache/eval/summary.json.
 """
 
 from __future__ import annotations
