@@ -358,7 +358,10 @@ class Places(JsonState):
         begin = start
         previous = None  # the tag of the word before
         for s, e in lex.segmenter.cut(text[start:p]):
-            tag = lex.segmenter.tag(text[start + s : start + e])
+            word = text[start + s : start + e]
+            # a place the gazetteer knows is no function word, whatever jieba
+            # tags it (天元 q, 大同 d)
+            tag = "ns" if self.lookup(word) is not None else lex.segmenter.tag(word)
             # a one-character word counts as a preposition, pronoun or the like
             # (沿, 以, 这), as a measure word after a number or pronoun (这段),
             # as a verb when no noun stands before it (称某某大道, 村里修路);
@@ -366,6 +369,7 @@ class Places(JsonState):
             if tag in self.never_begin_tags and (
                 e - s > 1
                 or tag in self.single_never_tags
+                or (tag == "f" and s == 0)  # 沿某某路, but 朝阳后街
                 or (tag == "q" and previous in ("m", "r"))
                 or (tag == "v" and previous not in self.noun_tags)
             ):
