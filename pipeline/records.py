@@ -129,6 +129,9 @@ class Mention:
     text: str
     label: str  # OFFICIAL, PERSON, PLACE, ORG
     title: str | None = None  # the title chain printed before an OFFICIAL
+    # every title printed with this mention: the chain before it first, then
+    # those after it, in brackets, in its predicate, after a list (等省人大代表)
+    titles: tuple[str, ...] = ()
     # start of the mention this one renames, printed right after it in
     # brackets: 石峰大桥(株洲湘江二桥) -> the second one's alias_of is the first one's start
     alias_of: int | None = None

@@ -35,12 +35,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import regex
 
+from .posts import PostRules, load_post_rules, parse_chain, posts_table, split_posts
 from .records import Issue, stable_id
 from .rules import DEFAULT_RULES_DIR
 
-_POST_SEPARATOR = regex.compile(r"[、,，]")
 _QUOTES = "“”‘’\"'《》〈〉「」『』"
 PERSON_LABELS = ("PERSON", "OFFICIAL")
 
@@ -57,13 +56,11 @@ class ResolveRules:
     prefecture_code: str
     org_expansions: tuple[tuple[str, str], ...]  # (short form, full name)
     org_types: tuple[tuple[str, str], ...]  # (keyword, type), longest keyword first
-    positions: tuple[str, ...]  # post position words, longest first
     min_core: int = 4
     legal_forms: tuple[str, ...] = ()
     generic_cores: frozenset = frozenset()
     min_article_suffix: int = 4
     admin_suffixes: tuple[str, ...] = ()
-    post_modifiers: tuple[str, ...] = ()  # 分管, 代理 …: part of the position
     place_heads: tuple[tuple[str, str], ...] = ()  # (printed head, canonical head): 火车站 -> 站
     place_generic_suffixes: tuple[str, ...] = ()  # 小区: 翡翠名园小区 … 金轮翡翠名园
     droppable_heads: tuple[str, ...] = ()  # 支队: 区交警 … 芦淞区交警支队
@@ -78,11 +75,7 @@ class ResolveRules:
 @lru_cache(maxsize=4)
 def load_resolve_rules(rules_dir: Path = DEFAULT_RULES_DIR) -> ResolveRules:
     data = tomllib.loads((Path(rules_dir) / "resolve.toml").read_text(encoding="utf-8"))
-    people = tomllib.loads((Path(rules_dir) / "ner" / "people.toml").read_text(encoding="utf-8"))
     home = data["home"]
-    positions = set(data["posts"]["extra_positions"])
-    for key in ("official_posts", "leader_posts", "staff_posts"):
-        positions.update(people.get(key, []))
     types = [(kw, kind) for kind, kws in data["org_types"].items() for kw in kws]
     return ResolveRules(
         city=home["city"], city_short=home["city_short"], province=home["province"],
@@ -90,13 +83,11 @@ def load_resolve_rules(rules_dir: Path = DEFAULT_RULES_DIR) -> ResolveRules:
         prefecture_code=home["prefecture_code"],
         org_expansions=tuple(data["org_expansions"].items()),
         org_types=tuple(sorted(types, key=lambda t: -len(t[0]))),
-        positions=tuple(sorted(positions, key=len, reverse=True)),
         min_core=data["short_forms"]["min_core"],
         legal_forms=tuple(sorted(data["short_forms"]["legal_forms"], key=len, reverse=True)),
         generic_cores=frozenset(data["short_forms"]["generic_cores"]),
         min_article_suffix=data["short_forms"]["min_article_suffix"],
         admin_suffixes=tuple(sorted(data["short_forms"]["admin_suffixes"], key=len, reverse=True)),
-        post_modifiers=tuple(sorted(people.get("post_modifiers", []), key=len, reverse=True)),
         place_heads=tuple(sorted(data["place_heads"].items(), key=lambda kv: -len(kv[0]))),
         place_generic_suffixes=tuple(data["short_forms"]["place_generic_suffixes"]),
         droppable_heads=tuple(sorted(data["short_forms"]["droppable_heads"], key=len, reverse=True)),
@@ -379,24 +370,6 @@ def _names_a_place(text: str, rules: ResolveRules) -> bool:
         len(text) >= 2 and text[-1] in _LEVEL_CHARS)
 
 
-def split_posts(title: str) -> list[str]:
-    """市委常委、市委秘书长、市纪委监委主任 -> its posts."""
-    return [p for p in _POST_SEPARATOR.split(title) if p]
-
-
-def parse_post(post: str, rules: ResolveRules) -> dict:
-    """市委副书记 -> organization 市委, position 副书记 (position alone when no organization)."""
-    for position in rules.positions:
-        if post.endswith(position):
-            organization = post[: -len(position)]
-            for modifier in rules.post_modifiers:  # 分管副区长: no organization, position 分管副区长
-                if organization.endswith(modifier):
-                    organization, position = organization[: -len(modifier)], modifier + position
-                    break
-            return dict(post=post, organization=organization or None, position=position)
-    return dict(post=post, organization=None, position=post)
-
-
 # -- resolution --------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -415,6 +388,11 @@ class MentionRecord:
     # offsets in the decoded source file (None for records built without one, as in tests)
     raw_start: int | None = None
     raw_end: int | None = None
+    # every title printed with the mention (the chain before it first); () means [title]
+    titles: tuple[str, ...] = ()
+
+    def all_titles(self) -> tuple[str, ...]:
+        return tuple(self.titles) if self.titles else ((self.title,) if self.title else ())
 
 
 @dataclass
@@ -422,6 +400,7 @@ class Resolved:
     mentions: list[dict]
     entities: list[dict]
     officials: list[dict]
+    posts: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -447,9 +426,12 @@ class Resolver:
     `entities()` and `officials()` return at the end.
     """
 
-    def __init__(self, rules: ResolveRules | None = None, places: PlaceIndex | None = None):
+    def __init__(self, rules: ResolveRules | None = None, places: PlaceIndex | None = None,
+                 post_rules: PostRules | None = None):
         self.rules = rules or load_resolve_rules()
         self.places = places
+        self.post_rules = post_rules or load_post_rules()
+        self._title_places_seen: dict[str, frozenset] = {}
         self._person_forms: set[tuple[str, str | None, dt.date | None, str]] = set()
         self._person_counts: Counter = Counter()
         self._org_texts: set[str] = set()
@@ -468,7 +450,8 @@ class Resolver:
             if r.alias_of is not None and (r.article_id, r.alias_of) in at:
                 self._bracketed.add((r.label, at[(r.article_id, r.alias_of)].text, r.text))
             if r.label in PERSON_LABELS:
-                self._person_forms.add((r.text, r.title, r.issue_date, r.label))
+                for title in r.all_titles() or (None,):
+                    self._person_forms.add((r.text, title, r.issue_date, r.label))
                 self._person_counts[r.text] += 1
             elif r.label == "ORG":
                 self._org_texts.add(r.text)
@@ -483,16 +466,20 @@ class Resolver:
             if title and len(text) >= 3 and text[0] == title[-1] and text[1:] in known:
                 self._clean[(text, title)] = text[1:]
         self._renamed = person_variants(self._person_forms, self._clean, self._person_counts, self.rules, self.places)
-        seen: dict[tuple[str, dt.date | None], set[str]] = defaultdict(set)
+        places_of: dict[str, set[str]] = defaultdict(set)
         self._official_names = set()
-        for text, title, date, label in self._person_forms:
+        for text, title, _date, label in self._person_forms:
             name = self._person_name(text, title)
-            place = _jurisdiction(title, self.rules, self.places)
-            if place:
-                seen[(name, date)].add(place)
+            places_of[name] |= self._title_places(title)
             if label == "OFFICIAL":
                 self._official_names.add(name)
-        self._split = {name for (name, _), found in seen.items() if len(found) > 1}
+        # one name, posts of places that exclude each other (攸县 and 醴陵, two
+        # cities): as many people, one per most specific place
+        self._people_by_place = {}
+        for name, codes in places_of.items():
+            leaves = sorted(c for c in codes if not any(o != c and o.startswith(c) for o in codes))
+            if len(leaves) > 1:
+                self._people_by_place[name] = leaves
         self._org_names = _resolve_orgs(sorted(self._org_texts), self.rules, self.places)
         for short, long_form in run_short_forms(self._org_texts, self.rules, self.places).items():
             self._org_names[short] = self._org_names[long_form]
@@ -506,7 +493,45 @@ class Resolver:
                 self._place_aliases.setdefault(alias, name)
         for text, canonical in self._org_names.items():
             self._org_names[text] = _follow(renamed_orgs, canonical)
+        # a post's organization -> the entity of the organizations printed so (市委宣传部)
+        ids_by_key: dict[str, set[str]] = defaultdict(set)
+        for text, canonical in self._org_names.items():
+            ids_by_key[org_key(text, self.rules, self.places)].add(entity_id("ORG", canonical))
+        self._org_ids_by_key = {key: next(iter(ids)) for key, ids in ids_by_key.items() if len(ids) == 1}
         self._ready = True
+
+    def _title_places(self, title: str | None) -> frozenset:
+        """The places a title's posts are of, as code prefixes (see `post_place`)."""
+        if not title:
+            return frozenset()
+        if title not in self._title_places_seen:
+            codes = (post_place(p, self.rules, self.places) for p in split_posts(title, self.post_rules))
+            self._title_places_seen[title] = frozenset(c for c in codes if c)
+        return self._title_places_seen[title]
+
+    def _person_place(self, name: str, titles) -> str | None:
+        """For a name held by people of different places: the place whose
+        person these titles are of; None when they tell none or several."""
+        leaves = self._people_by_place.get(name)
+        if not leaves:
+            return None
+        codes = set().union(*(self._title_places(t) for t in titles)) if titles else set()
+        fits = {g for g in leaves if any(g.startswith(c) or c.startswith(g) for c in codes)}
+        return next(iter(fits)) if len(fits) == 1 else None
+
+    def _post_org_id(self, organization: str | None, article_orgs: list[tuple[str, str]]) -> str | None:
+        """The entity of a post's organization, where one was printed as a mention:
+        市委宣传部 -> the entity of 市委宣传部 and 株洲市委宣传部; 该局 -> the last
+        organization ending in 局 printed before it in the article."""
+        if not organization:
+            return None
+        if organization[0] in "该本" and len(organization) > 1:
+            head = organization[1:]
+            return next((eid for text, eid in reversed(article_orgs) if text.endswith(head)), None)
+        for deictic in ("我市", "本市", "全市"):
+            if organization.startswith(deictic):
+                organization = "市" + organization[len(deictic) :]
+        return self._org_ids_by_key.get(org_key(organization, self.rules, self.places))
 
     def _person_name(self, text: str, title: str | None) -> str:
         name = self._clean.get((text, title), text)
@@ -526,8 +551,19 @@ class Resolver:
             places = _resolve_places(group, self.rules, self.places, self._place_aliases)
             org_local = article_short_forms({r.text for r in group if r.label == "ORG"}, self.rules, "ORG")
             in_article: set[str] = set()
+            # a name of several people: its bare mentions are the person its titles are of in this article
+            person_places: dict[str, set[str]] = defaultdict(set)
             for r in group:
-                eid = self._assign_one(r, places, org_local)
+                if r.label in PERSON_LABELS:
+                    name = self._person_name(r.text, r.title)
+                    place = self._person_place(name, r.all_titles())
+                    if place:
+                        person_places[name].add(place)
+            article_orgs: list[tuple[str, str]] = []
+            for r in group:
+                eid = self._assign_one(r, places, org_local, person_places)
+                if r.label == "ORG":
+                    article_orgs.append((r.text, eid))
                 e = self._entities[eid]
                 e.aliases.add(r.text)
                 e.n_mentions += 1
@@ -542,19 +578,24 @@ class Resolver:
                     entity_id=eid, label=r.label, text=r.text, start=r.start, end=r.end, title=r.title,
                     raw_start=r.raw_start, raw_end=r.raw_end,
                 ))
-                if r.label == "OFFICIAL" and r.title:
-                    posts = split_posts(r.title)
-                    self._officials.setdefault((eid, r.title, r.article_id), dict(
-                        entity_id=eid, name=e.name, title=r.title, posts=posts,
-                        post_parts=[parse_post(p, self.rules) for p in posts],
+                for title in (r.all_titles() if r.label == "OFFICIAL" else ()):
+                    posts = split_posts(title, self.post_rules)
+                    parts = parse_chain(posts, self.post_rules)
+                    for part in parts:
+                        part["organization_id"] = self._post_org_id(part["organization"], article_orgs)
+                    self._officials.setdefault((eid, title, r.article_id), dict(
+                        entity_id=eid, name=e.name, title=title, posts=posts, post_parts=parts,
                         article_id=r.article_id, issue_date=r.issue_date,
                     ))
         return rows
 
-    def _assign_one(self, r: MentionRecord, places: dict[int, tuple[str, Place | None]], org_local: dict[str, str]) -> str:
+    def _assign_one(self, r: MentionRecord, places: dict[int, tuple[str, Place | None]], org_local: dict[str, str],
+                    person_places: dict[str, set[str]]) -> str:
         if r.label in PERSON_LABELS:
             name = self._person_name(r.text, r.title)
-            qualifier = _jurisdiction(r.title, self.rules, self.places) if name in self._split else ""
+            qualifier = self._person_place(name, r.all_titles()) or ""
+            if not qualifier and len(person_places.get(name, ())) == 1:
+                qualifier = next(iter(person_places[name]))
             eid = entity_id("PERSON", name, qualifier)
             label = "OFFICIAL" if name in self._official_names else "PERSON"
             self._entities.setdefault(eid, _Entity(eid, label, name))
@@ -588,6 +629,10 @@ class Resolver:
     def officials(self) -> list[dict]:
         return [self._officials[k] for k in sorted(self._officials, key=lambda k: (k[2], k[0], k[1]))]
 
+    def posts(self) -> list[dict]:
+        """The posts table: one row per (person, post), from the officials rows."""
+        return posts_table(self.officials(), self.post_rules)
+
 
 def mention_records(issue: Issue) -> list[MentionRecord]:
     """The mentions of an issue's articles as records for the `Resolver`,
@@ -599,7 +644,7 @@ def mention_records(issue: Issue) -> list[MentionRecord]:
             inside = mapped and 0 <= m.start < m.end <= len(a.body)
             raw = (a.body_offsets[m.start], a.body_offsets[m.end - 1] + 1) if inside else (None, None)
             records.append(MentionRecord(issue.issue_id, a.article_id, issue.issue_date, m.start, m.end, m.text, m.label,
-                                         m.title, m.alias_of, *raw))
+                                         m.title, m.alias_of, *raw, titles=tuple(m.titles)))
     return records
 
 
@@ -610,7 +655,7 @@ def resolve(issues: list[Issue], rules: ResolveRules | None = None, places: Plac
     for issue in ordered:
         resolver.observe(mention_records(issue))
     rows = [row for issue in ordered for row in resolver.assign(mention_records(issue))]
-    return Resolved(rows, resolver.entities(), resolver.officials())
+    return Resolved(rows, resolver.entities(), resolver.officials(), resolver.posts())
 
 
 def person_variants(forms, clean: dict, counts: Counter, rules: ResolveRules,
@@ -638,7 +683,7 @@ def person_variants(forms, clean: dict, counts: Counter, rules: ResolveRules,
             officials.add(name)
         for post in split_posts(title or ""):
             posts[name].add(post)
-            level = _post_level(post, rules, places)
+            level = post_place(post, rules, places)
             if level:
                 levels[name].add(level)
         if date and (name not in last or date > last[name]):
@@ -665,14 +710,26 @@ def person_variants(forms, clean: dict, counts: Counter, rules: ResolveRules,
     return out
 
 
-def _post_level(post: str, rules: ResolveRules, places: PlaceIndex | None) -> str:
-    """The jurisdiction a post belongs to, as a code: a county of the home
-    prefecture (攸县纪委书记), the city itself (市委常委, 株洲市副市长, 副市长), or ''."""
-    county = _jurisdiction(post, rules, places)
-    if county:
-        return county
-    if post.startswith(("市", rules.city, rules.city_short)) or post.endswith("市长") and post[:-2] in ("", "副", "常务副"):
+def post_place(post: str, rules: ResolveRules, places: PlaceIndex | None) -> str:
+    """The place a post is of, as an administrative code prefix: the place its
+    organization begins with (攸县纪委书记 -> 430223, 宜都市政协主席 -> 420581,
+    湖南省委书记 -> 43), the paper's own city for 市… and a city's head without
+    prefix (市委常委, 副市长 -> 4302), its province for 省…; '' when the post
+    names none (县委书记: which county is not printed; 全国人大代表)."""
+    text = post[2:] if post.startswith("中共") else post
+    if places is not None:
+        for length in range(min(12, len(text)), 1, -1):
+            cands = [p for p in places.candidates(text[:length]) if p.level <= 2 and p.code]
+            if cands:
+                codes = {p.code[: 2 + 2 * p.level] for p in _home_first(cands, rules)}
+                common = min(codes)
+                while common and not all(c.startswith(common) for c in codes):
+                    common = common[:-1]
+                return common if len(common) >= 2 else ""
+    if text.startswith(("市", rules.city, rules.city_short)) or text.endswith("市长") and text[:-2] in ("", "副", "常务副"):
         return rules.prefecture_code
+    if text.startswith(("省", rules.province, rules.province_short)):
+        return rules.province_code
     return ""
 
 

@@ -450,7 +450,7 @@ def _read_parts(parts_dir: Path, table: str, keys: list[str]):
 
 
 def _records(table: pa.Table) -> list[MentionRecord]:
-    return [MentionRecord(**row) for row in table.to_pylist()]
+    return [MentionRecord(**{**row, "titles": tuple(row.get("titles") or ())}) for row in table.to_pylist()]
 
 
 def default_place_index(model_dir: Path | None) -> PlaceIndex | None:
@@ -497,7 +497,8 @@ def finish_run(parts_dir: Path, keys: list[str], out_dir: Path, model_dir: Path 
                 rows = resolver.assign(_records(part))
                 counts["mentions"] += len(rows)
                 writer.write_table(pa.Table.from_pylist(rows, schema=TABLES["mentions"]))
-        for table, rows in (("entities", resolver.entities()), ("officials", resolver.officials())):
+        for table, rows in (("entities", resolver.entities()), ("officials", resolver.officials()),
+                            ("posts", resolver.posts())):
             pq.write_table(pa.Table.from_pylist(rows, schema=TABLES[table]), staged.path(table))
         stages["resolve"] = time.perf_counter() - started
         staged.publish()

@@ -107,8 +107,25 @@ OFFICIALS = _schema(
     _field("posts", pa.list_(pa.string()), "the chain split into posts", "['市委常委', '市委秘书长', '市纪委监委主任']", False),
     _field("article_id", pa.string(), "the article", "1bb611471ff94af8-001", False),
     _field("issue_date", pa.date32(), "the issue's date", "2022-01-09"),
-    _field("post_parts", pa.list_(pa.struct([("post", pa.string()), ("organization", pa.string()), ("position", pa.string())])),
-           "each post parsed into organization and position", "[{'post': '市委常委', 'organization': '市委', 'position': '常委'}]"),
+    _field("post_parts", pa.list_(pa.struct([("post", pa.string()), ("organization", pa.string()), ("position", pa.string()),
+                                              ("carried", pa.bool_()), ("organization_id", pa.string())])),
+           "each post parsed into organization and position; `carried`: the organization is the one of the post before it in the chain, not printed with this one (市总工会党组书记、副主席 -> 市总工会 / 副主席); `organization_id`: the ORG entity of that organization where it is printed as a mention somewhere in the run",
+           "[{'post': '副主席', 'organization': '市总工会', 'position': '副主席', 'carried': True, 'organization_id': 'ORG-…'}]"),
+)
+
+POSTS = _schema(
+    "One row per (person, post): who held which post when, as the paper printed it. Posts printed alike or whose organizations resolve to one entity (株洲市委书记, 市委书记) are one post.",
+    _field("entity_id", pa.string(), "the person", "PERSON-3f2a…", False),
+    _field("name", pa.string(), "the person's name", "曹慧泉", False),
+    _field("post", pa.string(), "the post as printed (the form printed most often)", "市委书记", False),
+    _field("organization", pa.string(), "the post's organization as printed or carried along the chain (most often); null when the post names none (副市长)", "市委"),
+    _field("position", pa.string(), "the position in that organization, modifiers kept (常务副县长, 原副书记)", "书记", False),
+    _field("organization_id", pa.string(), "the ORG entity of the organization, where it is printed as a mention in the run", "ORG-9c1d…"),
+    _field("former", pa.bool_(), "a former post (原, 前任, 退休): held before the dates below, not on them", "False", False),
+    _field("first_date", pa.date32(), "first issue_date the post was printed with the person", "2023-02-17"),
+    _field("last_date", pa.date32(), "last issue_date the post was printed with the person", "2024-12-05"),
+    _field("n_articles", pa.int32(), "articles printing the post with the person", "12", False),
+    _field("article_ids", pa.list_(pa.string()), "those articles, in order of date", "['1bb611471ff94af8-001']", False),
 )
 
 FAILURES = _schema(
@@ -134,6 +151,7 @@ MENTIONS_RAW = pa.schema([
     pa.field("alias_of", pa.int32()),
     pa.field("raw_start", pa.int32(), nullable=False),
     pa.field("raw_end", pa.int32(), nullable=False),
+    pa.field("titles", pa.list_(pa.string())),
 ])
 
 TABLES: dict[str, pa.Schema] = {
@@ -143,6 +161,7 @@ TABLES: dict[str, pa.Schema] = {
     "mentions": MENTIONS,
     "entities": ENTITIES,
     "officials": OFFICIALS,
+    "posts": POSTS,
     "failures": FAILURES,
 }
 

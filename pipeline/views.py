@@ -10,6 +10,8 @@ the same columns, never an error.
     tables = pipeline.load("data/out")
     views.top_officials(tables)              # the officials most in the news
     views.official_posts(tables)             # each official's posts over time
+    views.post_holders(tables, "市委书记")   # who held a post over the archive, in order, with dates
+    views.top_posts(tables)                  # the posts printed in most articles
     views.mentions_with_context(tables)      # mentions + headline, issue_date, kind, snippet
     views.cooccurrence(tables)               # official x place/org, per shared article
     views.coverage_by_place(tables)          # districts/counties per month
@@ -26,7 +28,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .resolve import official_timeline
+from .posts import load_post_rules, parse_post
+from .resolve import load_resolve_rules, official_timeline, org_key
 
 LABELS = ("OFFICIAL", "PERSON", "PLACE", "ORG")
 COUNTY_LEVEL = 2  # entities.place_level of districts, counties and county-level cities
@@ -87,6 +90,72 @@ def official_posts(tables: dict) -> pd.DataFrame:
                             "last_seen": pd.Series(dtype="datetime64[ns]"), "n_articles": pd.Series(dtype="Int64")})
     counts = tables["entities"][["entity_id", "n_mentions"]]
     return out.merge(counts, on="entity_id", how="left")
+
+
+HOLDER_COLUMNS = ["name", "entity_id", "post", "organization", "position", "organization_id", "former",
+                  "first_date", "last_date", "n_articles", "article_ids"]
+
+
+def post_holders(tables: dict, post: str, include_former: bool = False) -> pd.DataFrame:
+    """Who held a post over the archive, in order, with dates.
+
+    `post` is written as a paper prints it (市委书记, 株洲市委书记, 副市长, 市总工会
+    副主席) and parsed as the posts table is (`pipeline.posts.parse_post`). A
+    row of the posts table matches when its position is the same and its
+    organization is the same body: an ORG entity printed under that name or
+    the same short form (株洲市委, 中共株洲市委 and 市委 are one: `resolve.org_key`),
+    or, unresolved, the same printed organization; a post printed without one (副市长) matches rows without one.
+    One row per holder, by first date: the posts table's columns
+    (`name`, `entity_id`, `post`, `organization`, `position`,
+    `organization_id`, `former`, `first_date`, `last_date`, `n_articles`,
+    `article_ids`). Former posts (原市委书记) say nothing of their date and are
+    left out unless `include_former`.
+    """
+    posts = tables["posts"]
+    part = parse_post(post)
+    organization, position = part["organization"], part["position"]
+    positions = {position}
+    if include_former:  # 原书记 is the former 书记
+        positions |= {word + position for word in load_post_rules().former}
+    rows = posts[posts["position"].astype(str).isin(positions)]
+    if organization:
+        rules = load_resolve_rules()
+        key = org_key(organization, rules)
+        ents = tables["entities"]
+        orgs = ents[ents["label"].astype(str) == "ORG"]
+        ids = {eid for eid, name, aliases in zip(orgs["entity_id"], orgs["name"], orgs["aliases"])
+               if key in {org_key(n, rules) for n in [name, *(aliases or [])]}}
+        ids |= set(posts.loc[posts["organization"] == organization, "organization_id"].dropna())
+        rows = rows[rows["organization_id"].isin(ids) | (rows["organization"] == organization)]
+    else:
+        rows = rows[rows["organization"].isna()]
+    if not include_former:
+        rows = rows[~rows["former"].astype(bool)]
+    return (rows.sort_values(["first_date", "last_date", "name"], na_position="last")[HOLDER_COLUMNS]
+            .reset_index(drop=True))
+
+
+def top_posts(tables: dict, n: int = 10) -> pd.DataFrame:
+    """The posts printed in most articles, former posts left out: one row per
+    post (its organization entity, or the organization as printed, and the
+    position). Columns: `post` (the form printed most), `organization`,
+    `position`, `organization_id`, `n_holders`, `n_articles`, `first_date`,
+    `last_date`; `views.post_holders(tables, post)` lists the holders."""
+    cols = ["post", "organization", "position", "organization_id", "n_holders", "n_articles", "first_date", "last_date"]
+    posts = tables["posts"]
+    posts = posts[~posts["former"].astype(bool)] if len(posts) else posts
+    if posts.empty:
+        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c.endswith("date") else
+                                          "Int64" if c.startswith("n_") else "str") for c in cols})
+    key = posts["organization_id"].fillna("~" + posts["organization"].fillna(""))
+    grouped = posts.assign(_key=key).groupby(["_key", "position"], sort=False)
+    out = grouped.agg(post=("post", lambda p: p.value_counts().index[0]), organization=("organization", "first"),
+                      organization_id=("organization_id", "first"), n_holders=("entity_id", "nunique"),
+                      n_articles=("article_ids", lambda ids: len({a for row in ids for a in row})),
+                      first_date=("first_date", "min"), last_date=("last_date", "max")).reset_index()
+    out[["n_holders", "n_articles"]] = out[["n_holders", "n_articles"]].astype("Int64")
+    return (out.sort_values(["n_articles", "n_holders", "post"], ascending=[False, False, True])[cols]
+            .head(n).reset_index(drop=True))
 
 
 def top_officials(tables: dict, n: int = 15) -> pd.DataFrame:

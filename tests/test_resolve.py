@@ -4,7 +4,7 @@ import datetime as dt
 import random
 
 from pipeline.records import Article, Issue, Masthead, Mention, SourceText
-from pipeline.resolve import PlaceIndex, entity_id, load_resolve_rules, org_key, parse_post, resolve
+from pipeline.resolve import PlaceIndex, entity_id, load_resolve_rules, org_key, resolve
 
 RULES = load_resolve_rules()
 
@@ -89,7 +89,6 @@ def test_officials_rows_split_the_chain_and_parse_posts():
     (row,) = r.officials
     assert row["posts"] == ["市委常委", "市委秘书长", "市纪委监委主任"]
     assert [(p["organization"], p["position"]) for p in row["post_parts"]] == [("市委", "常委"), ("市委", "秘书长"), ("市纪委监委", "主任")]
-    assert parse_post("副市长", RULES) == {"post": "副市长", "organization": None, "position": "副市长"}
     assert org_key("株洲市住建局", RULES) == "市住建局" and org_key("株洲博物馆", RULES) == "市博物馆"
 
 
@@ -250,11 +249,6 @@ def test_company_short_form_with_a_shortened_trade_word():
     r = resolve([a], RULES, PLACES)
     assert entity(r, "神骅地产")["aliases"] == ["湖南神骅房地产有限公司", "神骅地产"]
     assert entity(r, "神骅物业")["aliases"] == ["神骅物业"]
-
-
-def test_posts_keep_their_modifiers():
-    assert parse_post("分管副区长", RULES) == {"post": "分管副区长", "organization": None, "position": "分管副区长"}
-    assert parse_post("县监委代理主任", RULES) == {"post": "县监委代理主任", "organization": "县监委", "position": "代理主任"}
 
 
 def test_swapped_names_sharing_only_a_post_many_hold_stay_two_people():

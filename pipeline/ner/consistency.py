@@ -64,6 +64,9 @@ class Consistency(JsonState):
         chosen = self.list_propagation(text, st, chosen, lex)
         if len(chosen) > n_before:
             chosen = self.consistency(text, st, chosen, lex, in_chain)
+        # titles printed after names, in their predicates, after lists (people.py)
+        people: People = self.nlp.get_pipe("zz_people")
+        chosen = people.titles_elsewhere(text, st, chosen)
         chosen.sort(key=lambda c: c.start)
         st["final"] = chosen
         mentions = [(c.start, c.end, c.label, c.title) for c in chosen]

@@ -46,12 +46,17 @@ def find_mentions(nlp: Language, bodies: list[str], batch_size: int = 32, share_
 
 def _mentions_of(doc: Doc) -> list[Mention]:
     text = doc._.zz["text"] if doc._.zz else doc.text
+    more = (doc._.zz or {}).get("more_titles") or {}
     out = []
     last = -1
     for s, e, label, title in sorted(doc._.zz_mentions or [], key=lambda x: (x[0], x[1])):
         if s < last or label not in LABELS or e <= s:
             continue
-        out.append(Mention(start=s, end=e, text=text[s:e], label=label, title=title if label == "OFFICIAL" else None))
+        titles = ()
+        if label == "OFFICIAL":
+            titles = tuple(dict.fromkeys(([title] if title else []) + list(more.get((s, e), []))))
+        out.append(Mention(start=s, end=e, text=text[s:e], label=label, title=title if label == "OFFICIAL" else None,
+                           titles=titles))
         last = e
     return mark_bracketed_aliases(text, out)
 

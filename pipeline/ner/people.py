@@ -12,6 +12,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .common import (
+    QUOTE_PAIRS,
+    QUOTE_SAME,
     Cand,
     JsonState,
     alternation,
@@ -21,12 +23,14 @@ from .common import (
     longest_first,
     read_toml,
 )
-from .edges import strip_deictic
 from .lexicon import lexicon_of
 
 if TYPE_CHECKING:
     from .lexicon import Lexicon
     from .orgs import Orgs
+
+# level characters that open a chain's organization (市委, 县政府, 村委会)
+_LEVELS = "市省区县镇乡村州"
 
 
 class People(JsonState):
@@ -44,19 +48,21 @@ class People(JsonState):
         kinds = {}
         for key, kind in (
             ("role_before", "role"),
+            ("descriptions", "description"),
             ("nonstate_posts", "nonstate"),
             ("staff_posts", "staff"),
             ("leader_posts", "leader"),
             ("official_posts", "official"),
             ("professional_titles", "professional"),
         ):
-            for w in p[key]:
+            for w in p.get(key, []):
                 kinds[w] = kind
         self.kinds = kinds
-        # a modifier makes a post more specific and belongs to it (分管副区长, 代理主任)
+        # modifiers make a post more specific and belong to it, several at once
+        # (分管副区长, 代理主任, 退休老支书)
         modifiers = "|".join(re.escape(w) for w in longest_first(p.get("post_modifiers", [])))
         posts = alternation(kinds).pattern
-        self.post_re = re.compile(f"(?:{modifiers})?(?P<post>{posts})" if modifiers else f"(?P<post>{posts})")
+        self.post_re = re.compile(f"(?:{modifiers})*(?P<post>{posts})" if modifiers else f"(?P<post>{posts})")
         self.refers_back = tuple(longest_first(p.get("refers_back", [])))
         self.role_after_re = alternation(p["role_after"] + p["verbs_after"])
         self.count_re = re.compile(p["count_after"])
@@ -64,6 +70,22 @@ class People(JsonState):
         self.introducer_re = re.compile("|".join(p.get("introducers", []))) if p.get("introducers") else None
         self.role_words_re = alternation(p["role_before"] + p["staff_posts"] + p["professional_titles"] + p["nonstate_posts"])
         self.served_at = longest_first(p["served_at"])
+        openers = [re.escape(w) for w in longest_first(p.get("chain_openers", []))]
+        if p.get("ordinal_before"):
+            openers.insert(0, p["ordinal_before"])
+        # anchored at the end: the opener printed right before the chain
+        self.opener_re = re.compile(f"(?:{'|'.join(openers)})$") if openers else None
+        self.committee_fields = longest_first(p.get("committee_fields", []))
+        self.chain_breakers = set(p.get("chain_breakers", []))
+        self.after_name = longest_first(p.get("posts_after_name", []))
+        self.predicate_re = alternation(p.get("predicate_verbs", [])) if p.get("predicate_verbs") else None
+        self.predicate_end = longest_first(p.get("predicate_end", []))
+        self.group_posts = set(p.get("group_posts", []))
+        self.grassroots = longest_first(p.get("grassroots_units", []))
+        self.state_owned_markers = longest_first(p.get("state_owned_markers", []))
+        self.list_joiners = p.get("list_joiners", "")
+        self.scope_words = longest_first(p.get("scope_words", []))
+        self.word_not_name_freq = int(p.get("word_not_name_freq", 20000))
 
     # -- names
 
@@ -97,6 +119,10 @@ class People(JsonState):
             return (i, e3)
         if text[e2] in lex.weak_never_given:
             return (i, e2)
+        if any((lex.segmenter.tag(text[e2 : e2 + L]) or "nr")[:2] != "nr" for L in (4, 3) if e2 + L <= n):
+            return (i, e2)  # 某某看在眼里: a longer word starts at the third character
+        if text[e3] in lex.weak_never_given and any(c.start == e3 + 1 and c.label in ("PLACE", "ORG") and not c.weak for c in st["cands"]):
+            return (i, e3)  # 某某某来某县: a movement verb before a place ends the name
         if text[e3] in lex.never_given:
             return (i, e3)
         s2 = lex.freq(text[e2 : e2 + 2])
@@ -152,12 +178,13 @@ class People(JsonState):
         cands: list[Cand] = st["cands"]
         blocked = st["blocked"]
         n = len(text)
-        posts = [(m.start(), m.end(), self.kinds[m.group("post")]) for m in self.post_re.finditer(text)]
+        posts = self.find_posts(text, st)
         post_by_end = {}
         for p in posts:
             post_by_end.setdefault(p[1], p)
         for p, q, kind in posts:
-            if blocked[p] or any(p >= len(w) and text.startswith(w, p - len(w)) for w in self.refers_back):
+            quoted = text[p] in QUOTE_PAIRS or text[p] in QUOTE_SAME
+            if (blocked[p] and not quoted) or any(p >= len(w) and text.startswith(w, p - len(w)) for w in self.refers_back):
                 continue  # 该负责人强调: the post names someone already introduced
             r = q
             colon = False
@@ -181,20 +208,26 @@ class People(JsonState):
                     span = (r, j)
             if span is None or not self.name_ok(text, span[0], span[1], lex, anchored=True, strict=kind not in ("official", "leader")):
                 continue
+            if self.is_word_not_name(text, span[0], span[1], lex):
+                continue  # 总书记殷切嘱托, 等领导简单介绍: a word, not a name
+            for c in [c for c in cands if c.label == "ORG" and p < c.start < q and c.end > span[1]]:
+                # an organization read from inside the post through the name
+                # (副县长 + 长某某带领某某局): the post and the name are what is printed
+                cands.remove(c)
             if any(c.label in ("PLACE", "ORG") and not c.weak and span[0] < c.start < span[1] < c.end for c in cands):
                 continue  # 记者从醴陵市商务局: 从 + 醴陵 is no name
             if any(c.label in ("PLACE", "ORG") and not c.weak and c.start < span[0] < c.end and c.end >= span[1] for c in cands):
                 continue  # 天元区长江北路: not 区长 + 江北路
-            chain_start, unit_orgs, chain_kinds = self.chain(text, p, q, kind, cands, post_by_end)
+            chain_start, unit_orgs, chain_kinds = self.chain(text, p, q, kind, cands, post_by_end, lex)
             context = text[max(0, chain_start - 30) : p]
             cut = max(context.rfind(ch) for ch in lex.clause_punct)
             context = context[cut + 1 :] if cut >= 0 else context
-            label = self.classify(chain_kinds, unit_orgs, orgs, context)
+            label = self.classify(chain_kinds, unit_orgs, orgs, context, cands, chain_start)
             title = None
             row_label = text[q : q + 1] == "\t" and (p == 0 or text[p - 1] == "\n")
-            if kind not in ("role",) and not row_label:
+            if kind not in ("role", "description") and not row_label:
                 # (a table's row label, 第一责任人<tab>陈某<tab>张某, is no one's title)
-                title = "".join(strip_deictic(text, chain_start, q, lex).split()) or None
+                title = "".join(text[chain_start:q].split()) or None
             if label == "OFFICIAL" or kind in ("leader", "staff", "official", "nonstate", "professional"):
                 st["chains"].append((chain_start, span[0]))
             self._emit(text, span, label, title, cands, st, lex, colon)
@@ -202,12 +235,36 @@ class People(JsonState):
         self.served_anchors(text, st, cands, lex, orgs)
         return doc
 
+    def find_posts(self, text: str, st: dict) -> list[tuple[int, int, str]]:
+        """(start, end, kind) of every post word with its modifiers; a quoted
+        post keeps its quotes (某某村“第一书记”, ANNOTATION.md)."""
+        out = [(m.start(), m.end(), self.kinds[m.group("post")]) for m in self.post_re.finditer(text)]
+        for qs, qe, _namelike in st["quotes"]:
+            m = self.post_re.fullmatch(text, qs + 1, qe - 1) if qe - qs > 2 else None
+            if m is not None:
+                out.append((qs, qe, self.kinds[m.group("post")]))
+        return sorted(out)
+
+    def is_word_not_name(self, text: str, s: int, e: int, lex: Lexicon) -> bool:
+        """A candidate name that the dictionary lists as an ordinary word (强调,
+        简单, 方式), or a preposition before a surname and a post (向 + 江市长)."""
+        name = text[s:e]
+        if len(name) == 2:
+            tag = lex.segmenter.tag(name)
+            if tag is not None and not tag.startswith("nr"):
+                if tag[0] in "vadpcrumqftz" or lex.freq(name) >= self.word_not_name_freq:
+                    return True
+            if name[0] in lex.ambiguous_surnames and name[1] in lex.single_surnames and self.post_re.match(text, e):
+                return True
+        return False
+
     def _emit(self, text, span, label, title, cands, st, lex, colon) -> None:
         cands.append(Cand(span[0], span[1], label, 3, "post", title=title))
         n = len(text)
         e = span[1]
         seps = "、\t" if colon else "、"
-        while e < n and text[e] in seps:
+        while e < n and (text[e] in seps or (text[e] in self.list_joiners and e == span[1])):
+            joiner = text[e] in self.list_joiners  # 退休老支书某某和某某: a pair shares the post
             r = e + 1
             while colon and r < n and text[r] in " \t":
                 r += 1
@@ -229,36 +286,65 @@ class People(JsonState):
                 # a list item must end the name: 、 , 等 or a word that follows names
                 if after not in lex.never_given and lex.freq(text[nxt[1] : nxt[1] + 2]) == 0:
                     break
-            if not self.name_ok(text, nxt[0], nxt[1], lex, anchored=True):
+            if not self.name_ok(text, nxt[0], nxt[1], lex, anchored=True, strict=joiner) or self.is_word_not_name(text, nxt[0], nxt[1], lex):
                 break
             cands.append(Cand(nxt[0], nxt[1], label, 3, "post-list", title=title))
             e = nxt[1]
+            if joiner:
+                break
 
-    def chain(self, text, p, q, kind, cands, post_by_end):
-        """Start of the title chain ending with the post at [p, q)."""
+    def chain(self, text, p, q, kind, cands, post_by_end, lex):
+        """Start of the title chain ending with the post at [p, q), the
+        organization printed before each of its posts, and the posts' kinds."""
         s = p
         unit_orgs = []
         kinds = [kind]
         unit_start = p
         limit = max(0, p - 60)
+        orgs = self.nlp.get_pipe("zz_orgs")
+        used_deictic = False
         while s > limit:
             ch = text[s - 1]
-            if ch == "\n" and s > 1 and text[s - 2] not in "。！？!?”\"；;：:" and "\t" not in text[max(0, s - 40) : q + 2]:
-                s -= 1  # a paragraph break the layout put inside the chain
+            if ch == "\n":
+                if self._chain_goes_on(text, s - 1, cands, post_by_end) and "\t" not in text[max(0, s - 40) : q + 2]:
+                    s -= 1  # a paragraph break the layout put inside the chain
+                    continue
+                break
+            field = self._field_before(text, s, p)
+            if field:
+                s -= field  # 镇党委宣传、统战委员
+                unit_start = s
                 continue
             if ch == "、":
                 prev = post_by_end.get(s - 1)
-                if prev is None:
-                    break
-                unit_orgs.append(text[unit_start:p] if unit_start < p else "")
-                kinds.append(prev[2])
-                p = prev[0]
-                s = prev[0]
-                unit_start = s
-                continue
+                if prev is not None:
+                    unit_orgs.append(text[unit_start:p] if unit_start < p else "")
+                    kinds.append(prev[2])
+                    p = prev[0]
+                    s = prev[0]
+                    unit_start = s
+                    if prev[2] == "description":
+                        s = unit_start = self._description_start(text, s, limit, lex)
+                        break  # a description opens the chain
+                    continue
+                if s >= 2 and text[s] in _LEVELS and text[s - 2] in _LEVELS and (s == 2 or not lex.is_name_char(text[s - 3])):
+                    s -= 2  # 市、县领导: one post of two levels
+                    unit_start = s
+                    continue
+                break
+            if ch in ",，":
+                # 某市政协党组副书记、副主席,某开发区党工委副书记、管委会主任某某: one chain
+                prev = post_by_end.get(s - 1)
+                if prev is not None and prev[2] in ("official", "leader") and self._org_at(s, cands):
+                    start, orgs_before, kinds_before = self.chain(text, prev[0], prev[1], prev[2], cands, post_by_end, lex)
+                    if start == 0 or text[start - 1] in lex.clause_punct or text[start - 1] in " \t":
+                        unit_orgs.append(text[unit_start:p] if unit_start < p else "")
+                        return start, unit_orgs + orgs_before, kinds + kinds_before
+                break
             best = None
             for c in cands:
-                if c.end == s and c.label in ("ORG", "PLACE") and c.start >= limit:
+                if c.label in ("ORG", "PLACE") and c.start >= limit and (c.end == s or (c.start < s < c.end <= q)):
+                    # (a place overlapping the chain's start: 某都市 + 市政协主席)
                     if best is None or c.length > best.length:
                         best = c
             if best is not None:
@@ -271,17 +357,34 @@ class People(JsonState):
                 s = prev[0]
                 unit_start = s
                 continue
-            if ch in "市省区县镇乡村":
+            if ch in _LEVELS:
                 s -= 1
                 unit_start = s
                 continue
+            scope = next((w for w in self.scope_words if text.startswith(w, s - len(w))), None)
+            if scope is not None:
+                s -= len(scope)  # 全国人大代表
+                unit_start = s
+                continue
+            deictic = 0 if used_deictic else self._deictic_before(text, s, q, cands, lex)
+            if deictic:
+                # a deictic word naming the organization stays in the title
+                # (该局党组书记, 该站值班站长, 该村党委原书记; ANNOTATION.md)
+                s -= deictic
+                used_deictic = True
+                continue
+            opener = self.opener_re.search(text, max(0, s - 8), s) if self.opener_re is not None else None
+            if opener is not None and opener.end() == s:
+                s = opener.start()  # 第十三届某镇党委书记, 新一任镇党委书记
+                unit_start = s
+                continue
             # a run of name characters holding an organization (市纪委监委驻市国资委
-            # 纪检监察组组长, 村委会主任): the whole run belongs to the chain
-            orgs = self.nlp.get_pipe("zz_orgs")
-            lex = lexicon_of(self.nlp)
+            # 纪检监察组组长, 村委会主任): the whole run belongs to the chain, from
+            # after the last verb or function word in it
             j = s
             while j > limit and lex.is_name_char(text[j - 1]) and s - j < 24:
                 j -= 1
+            j = self._after_breakers(text, j, s, lex)
             run = text[j:s]
             has_org = any(c.label in ("ORG", "PLACE") and c.start >= j and c.end <= s for c in cands)
             # an earlier post of a chain, from the verb's object on: 看望了基层一线优秀干部、
@@ -295,7 +398,77 @@ class People(JsonState):
         unit_orgs.append(text[unit_start:p] if unit_start < p else "")
         return s, unit_orgs, kinds
 
-    def classify(self, kinds: list[str], unit_orgs: list[str], orgs: Orgs, context: str = "") -> str:
+    def _deictic_before(self, text: str, s: int, q: int, cands, lex: Lexicon) -> int:
+        """How many characters before `s` belong to a deictic word that names
+        the chain's organization (该站 in 该站值班站长, 我市, 该 + 村), or 0."""
+        for w in lex.deictic:
+            k = next((k for k in range(1, len(w)) if s >= k and text.startswith(w, s - k) and s - k + len(w) <= q), None)
+            if k is None and s >= len(w) and text.startswith(w, s - len(w)):
+                k = len(w)
+            if k is not None:
+                return k
+        if s > 0 and text[s - 1] in "该本" and (text[s] in _LEVELS or self._org_at(s, cands)):
+            return 1
+        return 0
+
+    def _chain_goes_on(self, text: str, nl: int, cands, post_by_end) -> bool:
+        """Does the line ending at `nl` end inside a chain (a 、, a post or an
+        organization), rather than with a headline or a sentence?"""
+        if nl == 0:
+            return False
+        before = text[nl - 1]
+        if before in "。！？!?”\"；;：:":
+            return False
+        return before == "、" or nl in post_by_end or any(c.end == nl and c.label == "ORG" for c in cands)
+
+    def _field_before(self, text: str, s: int, p: int) -> int:
+        """Length of the committee fields printed right before 委员 at `s`
+        (宣传委员, 宣传、统战委员), or 0."""
+        if s != p or not text.startswith("委员", p):
+            return 0
+        total = 0
+        while True:
+            at = s - total
+            field = next((f for f in self.committee_fields if text.startswith(f, at - len(f))), None)
+            if field is None:
+                return total
+            total += len(field)
+            if at - len(field) > 0 and text[at - len(field) - 1] == "、" and any(
+                    text.startswith(f, at - len(field) - 1 - len(f)) for f in self.committee_fields):
+                total += 1
+                continue
+            return total
+
+    @staticmethod
+    def _org_at(s: int, cands) -> bool:
+        return any(c.start == s and c.label in ("ORG", "PLACE") and not c.weak for c in cands)
+
+    def _after_breakers(self, text: str, j: int, s: int, lex: Lexicon, keep: str = "") -> int:
+        """`j` moved past the last word of text[j:s] that never sits inside an
+        organization's name: a verb of the chain_breakers list or a lead-in
+        verb, a preposition, conjunction, adverb, pronoun or particle."""
+        if j >= s:
+            return j
+        cut = j
+        for a, b in lex.segmenter.cut(text[j:s]):
+            w = text[j + a : j + b]
+            tag = lex.segmenter.tag(w) or ""
+            if w in keep:
+                continue
+            if w in self.chain_breakers or (w in lex.lead_in and tag.startswith("v")) or (tag[:1] in ("p", "c", "d", "r", "u") and w not in lex.deictic):
+                cut = j + b
+        return cut
+
+    def _description_start(self, text: str, s: int, limit: int, lex: Lexicon) -> int:
+        """Where a description ending at `s` begins: the clause's start, or
+        after a verb (看望了基层一线优秀干部; 某村发展的重要领头人)."""
+        k = s
+        while k > max(limit, s - 20) and text[k - 1] not in lex.clause_punct and text[k - 1] not in "“”\"" and (
+                text[k - 1] == "的" or text[k - 1] not in lex.stem_stop):
+            k -= 1
+        return self._after_breakers(text, k, s, lex, keep="的")
+
+    def classify(self, kinds: list[str], unit_orgs: list[str], orgs: Orgs, context: str = "", cands=(), chain_start: int = 0) -> str:
         org_kinds = [orgs.kind_of(o) for o in unit_orgs if o]
         last_org = org_kinds[0] if org_kinds else None
         if last_org is None and context:
@@ -303,25 +476,44 @@ class People(JsonState):
         if "official" in kinds:
             return "OFFICIAL"
         k = kinds[0]
-        if k in ("role", "professional", "nonstate"):
+        if k in ("role", "professional", "nonstate", "description"):
             return "PERSON"
         if k == "leader":
-            if last_org == "association" or (last_org == "business" and not self._state_owned(unit_orgs, orgs)):
+            if last_org == "association" or (last_org == "business" and not self._state_owned(unit_orgs, cands, chain_start)):
                 return "PERSON"
             return "OFFICIAL"
         if k == "staff":
+            if unit_orgs and self._grassroots(unit_orgs[0], orgs):
+                return "PERSON"  # 村党建专干: staff of self-government
             return "OFFICIAL" if last_org in ("state", "mass") else "PERSON"
         return "PERSON"
 
-    @staticmethod
-    def _state_owned(unit_orgs: list[str], orgs) -> bool:
-        """A business named by an administrative prefix (市城发集团, 省某某集团)
-        is owned by that government: its leaders are OFFICIALs."""
+    def _grassroots(self, org: str, orgs: Orgs) -> bool:
+        """Is the innermost body of `org` a village or community (村党建 -> 村)?
+        A field of work after the body is no body (街道办事处农业农村)."""
+        for f in sorted(orgs.function_set, key=len, reverse=True):
+            if org.endswith(f) and len(org) > len(f):
+                org = org[: -len(f)]
+                break
+        best, best_word = -1, ""
+        for w, _k in orgs.kind_words:
+            at = org.rfind(w)
+            if at >= 0 and (at + len(w), len(w)) > (best, len(best_word)):
+                best, best_word = at + len(w), w
+        return best_word in self.grassroots
+
+    def _state_owned(self, unit_orgs: list[str], cands=(), chain_start: int = 0) -> bool:
+        """A business named by an administrative prefix (市城发集团, 省某某集团),
+        or by a place and a state-owned platform's trade (某地城投集团,
+        某地传媒集团), is owned by that government: its leaders are OFFICIALs."""
         for o in unit_orgs:
             o = o.strip("、")
             for w in ("市", "省", "区", "县"):
                 if o.startswith(w) and len(o) > 2:
                     return True
+            if any(m in o for m in self.state_owned_markers) and any(
+                    c.label == "PLACE" and c.start == chain_start for c in cands):
+                return True
         return False
 
     def _name_before(self, text, pos, st, lex, loose: bool = False, strict: bool = True) -> tuple[int, int] | None:
@@ -390,6 +582,123 @@ class People(JsonState):
                         label = "OFFICIAL" if kind in ("state", "mass") else "PERSON"
                         cands.append(Cand(span[0], span[1], label, 3, "served"))
                     break
+
+
+    # -- titles printed elsewhere than right before the name
+
+    def titles_elsewhere(self, text: str, st: dict, chosen: list[Cand]) -> list[Cand]:
+        """Titles printed after a name (某某总书记, 某某(某部副部长、某办主任)), in
+        its predicate (某某当选新一任镇党委书记) and after a list (某某、某某等省人大
+        代表), for the article's final mentions (`chosen`, from the last
+        component): more titles of a mention, in st["more_titles"][(start, end)].
+        A person given an official's title becomes an OFFICIAL; places and
+        organizations inside these chains are dropped (rule 2)."""
+        lex = lexicon_of(self.nlp)
+        orgs: Orgs = self.nlp.get_pipe("zz_orgs")
+        cands = st["cands"]
+        posts = self.find_posts(text, st)
+        post_by_end = {}
+        for post in posts:
+            post_by_end.setdefault(post[1], post)
+        st["more_titles"] = {}
+        late_chains: list[tuple[int, int]] = []
+        persons: dict[tuple[int, int], Cand] = {}
+        for c in chosen:
+            if c.label in ("OFFICIAL", "PERSON"):
+                persons.setdefault((c.start, c.end), c)
+        upgraded: set[str] = set()
+
+        def add(span: tuple[int, int], title: str, label: str) -> None:
+            if span not in persons:
+                if label != "OFFICIAL" or any(c.start < span[1] and span[0] < c.end for c in chosen):
+                    return
+                persons[span] = Cand(span[0], span[1], "OFFICIAL", 3, "title-after")
+                chosen.append(persons[span])
+            titles = st["more_titles"].setdefault(span, [])
+            if title and title not in titles:
+                titles.append(title)
+            if label == "OFFICIAL" and persons[span].label == "PERSON":
+                upgraded.add(text[span[0] : span[1]])
+
+        n = len(text)
+        in_chain = lambda p, q: any(cs <= p and q <= ns for cs, ns in st["chains"])  # noqa: E731
+        # 1. a post right after the name: 某某总书记, 某中某某校长作了汇报
+        for p, q, kind in posts:
+            if text[p:q] not in self.after_name or in_chain(p, q) or (q < n and self.post_re.match(text, q)):
+                continue
+            span = next((k for k in persons if k[1] == p), None)
+            if span is None:
+                span = self._name_before(text, p, st, lex, loose=True, strict=True)
+                # (inside a run of characters only a full three-character name: 某中某某某校长)
+                if span is None or self.is_word_not_name(text, span[0], span[1], lex) or (
+                        span[0] > 0 and lex.is_name_char(text[span[0] - 1]) and text[span[0] - 1] not in lex.never_given
+                        and span[1] - span[0] < 3):
+                    continue
+            add(span, text[p:q], "OFFICIAL" if kind in ("official", "leader") else "PERSON")
+        # 2. a chain in brackets right after the name
+        for span in list(persons):
+            e = span[1]
+            if e >= n or text[e] not in "(（":
+                continue
+            ends = [k for k in (text.find(")", e, e + 60), text.find("）", e, e + 60)) if k != -1]
+            post = post_by_end.get(min(ends)) if ends else None
+            if post is None:
+                continue
+            start, unit_orgs, kinds = self.chain(text, post[0], post[1], post[2], cands, post_by_end, lex)
+            if start == e + 1:
+                late_chains.append((start, post[1]))
+                add(span, "".join(text[start : post[1]].split()), self.classify(kinds, unit_orgs, orgs, "", cands, start))
+        # 3. a post in the predicate: 某某以多数票当选镇党委书记, 某某被任命为某厂厂长
+        if self.predicate_re is not None:
+            for span in list(persons):
+                e = span[1]
+                end = e
+                while end < n and end - e < 40 and text[end] not in lex.clause_punct:
+                    end += 1
+                m = self.predicate_re.search(text, e, end)
+                if m is None or m.start() - e > 12 or any(e < k[0] < m.end() for k in persons) or (
+                        self.post_re.search(text, e, m.start()) is not None):
+                    continue
+                post = None
+                for p, q, kind in posts:
+                    if p >= m.end() and q <= end and (q == end or text[q:end] in self.predicate_end):
+                        post = (p, q, kind)
+                if post is None:
+                    continue
+                start, unit_orgs, kinds = self.chain(text, *post, cands, post_by_end, lex)
+                start = max(start, m.end())
+                if text[m.end() : start].strip():
+                    continue
+                late_chains.append((start, post[1]))
+                add(span, "".join(text[start : post[1]].split()), self.classify(kinds, unit_orgs, orgs, "", cands, start))
+        # 4. a post after 等 given to every name of the list before it
+        for m in re.finditer("等", text):
+            i = m.start()
+            for p, q, kind in posts:
+                if not (i < p <= i + 12) or kind not in ("official", "leader"):
+                    continue
+                start, _orgs, _kinds = self.chain(text, p, q, kind, cands, post_by_end, lex)
+                word = self.post_re.match(text, p)
+                if start != i + 1 or word is None or word.group("post") in self.group_posts or in_chain(p, q):
+                    break
+                title = "".join(text[i + 1 : q].split())
+                k = i
+                while True:
+                    span = next((sp for sp in persons if sp[1] == k), None)
+                    if span is None:
+                        break
+                    add(span, title, "OFFICIAL")
+                    late_chains.append((i + 1, q))
+                    before = next((cs for cs, ns in st["chains"] if ns == span[0]), span[0])
+                    if before > 0 and text[before - 1] in "、,，":
+                        k = before - 1
+                        continue
+                    break
+                break
+        for c in chosen:
+            if c.label in ("OFFICIAL", "PERSON") and text[c.start : c.end] in upgraded:
+                c.label = "OFFICIAL"
+        return [c for c in chosen if not (c.label in ("ORG", "PLACE") and any(cs <= c.start and c.end <= ce for cs, ce in late_chains))]
 
 
 @Language.factory("zz_people", default_config={})

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-GOLDEN_TABLES = ("issues", "articles", "bylines", "mentions", "entities", "officials", "failures")
+GOLDEN_TABLES = ("issues", "articles", "bylines", "mentions", "entities", "officials", "posts", "failures")
 
 
 def _plain(value):

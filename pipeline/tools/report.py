@@ -216,6 +216,42 @@ def figure_posts_timeline(tables: dict, n_officials: int = 8, max_rows: int = 24
     return fig
 
 
+def figure_post_holders(tables: dict, n_posts: int = 6, per_post: int = 6):
+    """The holders of the most-printed posts over time: one row per (post,
+    holder), a bar from the first to the last date the paper printed the post
+    with the person and a dot per article; posts apart by colour."""
+    top = views.top_posts(tables, n_posts)
+    top = top[top["first_date"].notna()] if len(top) else top
+    if top.empty:
+        return None
+    rows = []
+    for k, t in enumerate(top.itertuples()):
+        holders = views.post_holders(tables, t.post)
+        if t.organization_id is not None and not pd.isna(t.organization_id):
+            holders = holders[holders["organization_id"] == t.organization_id]
+        holders = holders[holders["first_date"].notna()].head(per_post)
+        rows += [(k, t.post, h) for h in holders.itertuples()]
+    if not rows:
+        return None
+    articles = tables["articles"][["article_id", "issue_date"]].set_index("article_id")["issue_date"]
+    fig = _figure(9, 1.3 + 0.32 * len(rows))
+    ax = fig.subplots()
+    palette = ["#c0392b", "#2980b9", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#2c3e50", "#7f8c8d"]
+    for i, (k, post, h) in enumerate(rows):
+        color = palette[k % len(palette)]
+        ax.plot([h.first_date, h.last_date], [i, i], color=color, lw=4, alpha=0.5, solid_capstyle="round")
+        dates = [articles.get(a) for a in h.article_ids]
+        dates = [d for d in dates if d is not None and not pd.isna(d)]
+        ax.scatter(dates, [i] * len(dates), color=color, s=24, zorder=3)
+    ax.set_yticks(range(len(rows)), [f"{post} · {h.name}" for _k, post, h in rows], fontsize=9)
+    ax.invert_yaxis()
+    ax.set_title("who held the most-printed posts 主要职务的任职者")
+    ax.grid(axis="x", alpha=0.3)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.autofmt_xdate()
+    return fig
+
+
 def figure_cooccurrence(tables: dict, n_officials: int = 8, per_official: int = 6,
                         label_b: tuple[str, ...] = ("PLACE", "ORG")):
     """Which places and organizations the top officials appear with: a network (edge width = shared articles)."""
@@ -394,6 +430,7 @@ FIGURES = {
     "issues": figure_issues,
     "top_officials": figure_top_officials,
     "posts_timeline": figure_posts_timeline,
+    "post_holders": figure_post_holders,
     "cooccurrence": figure_cooccurrence,
     "coverage_map": figure_coverage_map,
     "coverage_time": figure_coverage_time,
@@ -457,9 +494,9 @@ def places_without_code(tables: dict) -> pd.DataFrame:
 
 def looks_like_title(tables: dict) -> pd.DataFrame:
     """Person and official names that are, or end with, a post word (区长, 和区长): a title read as a name."""
-    from pipeline.resolve import load_resolve_rules
+    from pipeline.posts import load_post_rules
 
-    positions = [p for p in load_resolve_rules().positions if len(p) >= 2]
+    positions = [p for p in load_post_rules().positions if len(p) >= 2]
     e = tables["entities"]
     people = e[e["label"].astype(str).isin(["OFFICIAL", "PERSON"])]
     hit = people[[any(name.endswith(p) for p in positions) for name in people["name"]]]
@@ -636,10 +673,17 @@ def render(tables: dict, title: str = "Extraction quality report", run_info: dic
                 _table(places, limit=40))
         top = views.top_officials(tables, 20)
         posts = views.official_posts(tables)
+        top_posts = views.top_posts(tables, 10)
         section("officials", _img(figure_top_officials(tables), "officials most in the news"), _table(top, limit=20),
                 _img(figure_posts_timeline(tables), "officials' posts over time"),
                 "<h3>Posts 职务</h3>", _table(posts[posts["entity_id"].isin(set(top["entity_id"]))]
-                                            .drop(columns=["entity_id"]), limit=60))
+                                            .drop(columns=["entity_id"]), limit=60),
+                "<h3>Who held which post 任职者</h3>",
+                _p("The posts printed in most articles and their holders in order, from the posts table "
+                   "(views.top_posts, views.post_holders)."),
+                _img(figure_post_holders(tables), "holders of the most-printed posts")
+                or _p("No dated posts.", "empty"),
+                _table(top_posts.drop(columns=["organization_id"]), limit=10))
         pairs = views.cooccurrence(tables)
         section("network", _img(figure_cooccurrence(tables), "co-occurrence network")
                 or _p("No official appears with a place or an organization.", "empty"),
