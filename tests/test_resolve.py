@@ -255,3 +255,43 @@ def test_swapped_names_sharing_only_a_post_many_hold_stay_two_people():
     a = issue("a.txt", dt.date(2023, 2, 17), [[m("李明华", "OFFICIAL", "民警"), m("李华明", "OFFICIAL", "民警", start=10)]])
     r = resolve([a], RULES, PLACES)
     assert entity(r, "李明华")["entity_id"] != entity(r, "李华明")["entity_id"]
+
+
+def test_a_post_s_organization_resolves_to_the_entity_printed_under_that_name():
+    a = issue("a.txt", dt.date(2022, 1, 9), [
+        [m("市委宣传部", "ORG"), m("曾晓岚", "OFFICIAL", "市委常委、宣传部长", start=10)],
+        [m("株洲市住建局", "ORG"), m("吴志明", "OFFICIAL", "该局党组书记、局长", start=12)],
+    ])
+    r = resolve([a], RULES, PLACES)
+    zeng = next(o for o in r.officials if o["name"] == "曾晓岚")
+    assert [(p["organization"], p["position"], p["carried"]) for p in zeng["post_parts"]] == [
+        ("市委", "常委", False), ("市委宣传部", "部长", True)]
+    assert zeng["post_parts"][1]["organization_id"] == entity(r, "市委宣传部")["entity_id"]
+    assert zeng["post_parts"][0]["organization_id"] is None  # 市委 is never printed as a mention here
+    wu = next(o for o in r.officials if o["name"] == "吴志明")
+    assert {p["organization_id"] for p in wu["post_parts"]} == {entity(r, "株洲市住建局")["entity_id"]}
+    posts = {(p["name"], p["position"]): p for p in r.posts}
+    assert posts[("曾晓岚", "部长")]["organization_id"] == entity(r, "市委宣传部")["entity_id"]
+    assert posts[("吴志明", "局长")]["n_articles"] == 1
+
+
+def test_one_name_with_posts_of_two_counties_is_two_people_across_the_archive():
+    a = issue("a.txt", dt.date(2020, 6, 15), [[m("王立新", "OFFICIAL", "攸县副县长"), m("王立新", "OFFICIAL", start=20)]])
+    b = issue("b.txt", dt.date(2023, 4, 2), [[m("王立新", "OFFICIAL", "茶陵县副县长"), m("王立新", "OFFICIAL", start=20)],
+                                              [m("王立新", "PERSON")]])
+    r = resolve([a, b], RULES, PLACES)
+    ids = {(row["article_id"], row["start"]): row["entity_id"] for row in r.mentions if row["text"] == "王立新"}
+    first, second = a.articles[0].article_id, b.articles[0].article_id
+    youxian, chaling = ids[(first, 0)], ids[(second, 0)]
+    assert youxian != chaling
+    assert ids[(first, 20)] == youxian and ids[(second, 20)] == chaling  # bare mentions follow their article
+    assert len({e["entity_id"] for e in r.entities if e["name"] == "王立新"}) == 3  # the untitled one says no place
+
+
+def test_one_name_with_posts_of_a_county_and_of_its_city_is_one_person():
+    a = issue("a.txt", dt.date(2019, 3, 8), [[m("邓国华", "OFFICIAL", "攸县县委书记")]])
+    b = issue("b.txt", dt.date(2022, 11, 20), [[m("邓国华", "OFFICIAL", "市委常委、攸县县委书记")]])
+    r = resolve([a, b], RULES, PLACES)
+    assert len({row["entity_id"] for row in r.mentions}) == 1
+    (post,) = [p for p in r.posts if p["position"] == "书记"]
+    assert (post["first_date"], post["last_date"], post["n_articles"]) == (dt.date(2019, 3, 8), dt.date(2022, 11, 20), 2)

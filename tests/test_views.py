@@ -20,6 +20,7 @@ import pytest
 
 import pipeline
 from pipeline import views
+from pipeline.posts import parse_chain, posts_table, split_posts
 from pipeline.records import stable_id
 from pipeline.schemas import TABLES
 from pipeline.tables import write_tables
@@ -105,9 +106,12 @@ def synthetic_rows() -> dict[str, list[dict]]:
                 e["articles"].add(article_id)
                 e["dates"].append(date)
                 if title:
-                    posts = title[0].split("、")
+                    posts = split_posts(title[0])
+                    post_parts = parse_chain(posts)
+                    for part in post_parts:  # 市委 is printed as a mention: its entity
+                        part["organization_id"] = eid("shiwei") if part["organization"] == "市委" else None
                     rows["officials"].append(dict(entity_id=eid(key), name=ENTITIES[key][1], title=title[0], posts=posts,
-                                                  article_id=article_id, issue_date=date, post_parts=None))
+                                                  article_id=article_id, issue_date=date, post_parts=post_parts))
             rows["articles"].append(dict(article_id=article_id, issue_id=issue_id, seq=seq, headline=headline,
                                          kicker=None, subtitle=None, kind=kind, source="株洲日报讯", dateline=None,
                                          body=body, raw_start=0, raw_end=len(body), issue_date=date,
@@ -120,6 +124,7 @@ def synthetic_rows() -> dict[str, list[dict]]:
         rows["entities"].append(dict(entity_id=eid(key), label=label, name=name, aliases=sorted(e["aliases"]),
                                      n_mentions=e["n"], n_articles=len(e["articles"]), first_date=min(e["dates"]),
                                      last_date=max(e["dates"]), **extra))
+    rows["posts"] = posts_table(rows["officials"])
     rows["failures"] = [
         dict(source_file="bad.txt", sha256=None, stage="read", severity="error", reason="empty file"),
         dict(source_file="b.txt", sha256=None, stage="segment", severity="warning", reason="article 2: headline scrambled"),
@@ -249,6 +254,22 @@ def test_official_posts_and_top_officials(tables):
     assert top.set_index("name").loc["周四海", "n_posts"] == 0
 
 
+def test_post_holders_and_top_posts(tables):
+    held = views.post_holders(tables, "市委书记")
+    assert list(held["name"]) == ["曹一鸣"]
+    assert (held["first_date"].iloc[0], held["last_date"].iloc[0], held["n_articles"].iloc[0]) == (
+        pd.Timestamp("2024-01-05"), pd.Timestamp("2024-01-20"), 2)
+    assert held["organization_id"].iloc[0] == eid("shiwei")
+    # the organization as the paper also prints it: the entity's name or the city's short form
+    assert list(views.post_holders(tables, "株洲市委书记")["name"]) == ["曹一鸣"]
+    assert list(views.post_holders(tables, "中共株洲市委员会书记")["name"]) == ["曹一鸣"]
+    assert list(views.post_holders(tables, "市长")["name"]) == ["钱二平"]
+    assert views.post_holders(tables, "县长").empty
+    top = views.top_posts(tables)
+    assert list(top["post"]) == ["市委书记", "副市长", "市长"]
+    assert list(top["n_articles"]) == [2, 1, 1]
+
+
 def test_cooccurrence(tables):
     pairs = views.cooccurrence(tables)
     got = {(r.name_a, r.name_b): r.n_articles for r in pairs.itertuples()}
@@ -287,7 +308,8 @@ def test_views_on_empty_tables_give_empty_frames_with_columns(empty):
     for name, fn in (("mentions_with_context", views.mentions_with_context), ("official_posts", views.official_posts),
                      ("top_officials", views.top_officials), ("cooccurrence", views.cooccurrence),
                      ("coverage_by_place", views.coverage_by_place), ("reporter_beats", views.reporter_beats),
-                     ("county_of_places", views.county_of_places)):
+                     ("county_of_places", views.county_of_places), ("top_posts", views.top_posts),
+                     ("post_holders", lambda t: views.post_holders(t, "市委书记"))):
         out = fn(empty)
         assert out.empty and len(out.columns) > 3, name
 

@@ -348,8 +348,12 @@ class People(JsonState):
                     if best is None or c.length > best.length:
                         best = c
             if best is not None:
-                s = best.start
+                # (an organization read across a verb, 长沙会见某某集团, starts after it)
+                s = self._after_breakers(text, best.start, s, lex, listed_only=True) if best.label == "ORG" else best.start
                 unit_start = s
+                if s > best.start:
+                    cands.remove(best)
+                    break
                 continue
             prev = post_by_end.get(s)
             if prev is not None and prev[2] in ("official", "leader"):
@@ -443,20 +447,26 @@ class People(JsonState):
     def _org_at(s: int, cands) -> bool:
         return any(c.start == s and c.label in ("ORG", "PLACE") and not c.weak for c in cands)
 
-    def _after_breakers(self, text: str, j: int, s: int, lex: Lexicon, keep: str = "") -> int:
+    def _after_breakers(self, text: str, j: int, s: int, lex: Lexicon, keep: str = "", listed_only: bool = False) -> int:
         """`j` moved past the last word of text[j:s] that never sits inside an
         organization's name: a verb of the chain_breakers list or a lead-in
         verb, a preposition, conjunction, adverb, pronoun or particle."""
         if j >= s:
             return j
         cut = j
+        for w in self.chain_breakers:  # a verb of two or more characters wherever it is printed
+            at = text.rfind(w, j, s) if len(w) > 1 else -1
+            if at != -1:
+                cut = max(cut, at + len(w))
+        if listed_only:  # (inside a name the other component found: 某某协调小组 keeps its verb)
+            return cut
         for a, b in lex.segmenter.cut(text[j:s]):
             w = text[j + a : j + b]
             tag = lex.segmenter.tag(w) or ""
             if w in keep:
                 continue
             if w in self.chain_breakers or (w in lex.lead_in and tag.startswith("v")) or (tag[:1] in ("p", "c", "d", "r", "u") and w not in lex.deictic):
-                cut = j + b
+                cut = max(cut, j + b)
         return cut
 
     def _description_start(self, text: str, s: int, limit: int, lex: Lexicon) -> int:
