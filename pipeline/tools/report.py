@@ -1,7 +1,9 @@
 """The quality report of an extraction: `python -m pipeline.tools.report OUT`.
 
 Writes OUT/report.html, one self-contained page (pictures inlined as base64
-PNG; no scripts, stylesheets, fonts or images fetched from anywhere) with:
+PNG, and the glyphs of a Chinese font for exactly the characters on the page
+as a WOFF2 data URL, so it reads the same on a machine without Chinese fonts;
+no scripts, stylesheets, fonts or images fetched from anywhere) with:
 the run's summary, per-issue counts, failures and warnings, the label
 distribution, the entities that most need a look (surface forms seen once,
 officials without posts, very long spans, places without a gazetteer entry),
@@ -28,19 +30,13 @@ import math
 import sys
 import warnings
 from functools import lru_cache
-from importlib.util import find_spec
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline import load, views
 
-# Font files with Simplified Chinese glyphs, in order of preference: the one
-# the `mplfonts` wheel ships (a project dependency, so `pip install` is
-# enough), then the usual system ones (Debian: fonts-noto-cjk, fonts-wqy-zenhei).
-CJK_FONT_FILES = ("NotoSansCJKsc-Regular.otf",)
-CJK_FONT_NAMES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei",
-                  "WenQuanYi Micro Hei", "Noto Sans SC", "SimHei", "Microsoft YaHei", "PingFang SC")
+from .fonts import EMBEDDED_FAMILY, cjk_font_path, font_face_css
 
 LABEL_COLORS = {"OFFICIAL": "#c0392b", "PERSON": "#e67e22", "PLACE": "#27ae60", "ORG": "#2980b9"}
 KIND_COLORS = {"news": "#2980b9", "photo": "#8e44ad", "commentary": "#c0392b", "notice": "#7f8c8d",
@@ -53,24 +49,6 @@ NO_MENTIONS = ("No mentions yet: the mentions, entities and officials tables are
 
 
 # -- fonts and figures -------------------------------------------------------
-
-def cjk_font_path() -> str | None:
-    """A font file with Chinese glyphs, or None when none can be found."""
-    spec = find_spec("mplfonts")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        for name in CJK_FONT_FILES:
-            path = Path(folder) / "fonts" / name
-            if path.exists():
-                return str(path)
-    from matplotlib import font_manager
-
-    for name in CJK_FONT_NAMES:
-        try:
-            return font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
-        except ValueError:
-            continue
-    return None
-
 
 @lru_cache(maxsize=1)
 def use_cjk_font() -> str | None:
@@ -468,15 +446,16 @@ def looks_like_title(tables: dict) -> pd.DataFrame:
 
 # -- the page ------------------------------------------------------------------
 
+FONT_FACE = "/*font-face*/"  # where embed_font puts the @font-face rule
 CSS = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Zen Hei","PingFang SC","Microsoft YaHei",sans-serif;
+body{font-family:"EMBEDDED","Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Zen Hei","PingFang SC","Microsoft YaHei",sans-serif;
 margin:2em auto;max-width:1100px;padding:0 1em;color:#222;line-height:1.45}
 h1{border-bottom:3px solid #c0392b;padding-bottom:.2em} h2{margin-top:2em;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;font-size:13px;margin:.5em 0} th,td{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#f4f6f7} tr:nth-child(even) td{background:#fbfcfc} img{max-width:100%;border:1px solid #eee;margin:.5em 0}
 .empty{color:#7f8c8d;font-style:italic} .note{color:#555;font-size:14px} nav a{margin-right:1em}
 .num{text-align:right} .kpi{display:inline-block;margin:0 1.5em .8em 0} .kpi b{display:block;font-size:26px}
-"""
+""".replace("EMBEDDED", EMBEDDED_FAMILY)
 
 SECTIONS = (
     ("summary", "Run summary 运行概要"),
@@ -580,12 +559,14 @@ def run_table(run_info: dict | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["what", "value"])
 
 
-def render(tables: dict, title: str = "Extraction quality report", run_info: dict | None = None) -> str:
-    """The report as one HTML page (`run_info`: the run's OUT/_run.json, when there is one)."""
+def render(tables: dict, title: str = "Extraction quality report", run_info: dict | None = None,
+           note: str | None = None) -> str:
+    """The report as one HTML page (`run_info`: the run's OUT/_run.json, when there is one; `note`: a line under the title)."""
     s = summary(tables)
     has_mentions = _has_mentions(tables)
     parts = [f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
-             f"<style>{CSS}</style></head><body>", f"<h1>{html.escape(title)}</h1>",
+             f"<style>{FONT_FACE}{CSS}</style></head><body>", f"<h1>{html.escape(title)}</h1>",
+             _p(note) if note else "",
              "<nav>" + "".join(f'<a href="#{sid}">{html.escape(name)}</a>' for sid, name in SECTIONS) + "</nav>"]
 
     def section(sid: str, *body: str) -> None:
@@ -658,7 +639,13 @@ def render(tables: dict, title: str = "Extraction quality report", run_info: dic
             or _p("No bylines.", "empty"), _img(figure_reporter_beats(tables), "reporters' beats"),
             _table(beats, limit=40))
     parts.append("</body></html>")
-    return "\n".join(parts)
+    return embed_font("\n".join(parts))
+
+
+def embed_font(page: str) -> str:
+    """The page with a font of exactly the characters it uses inlined (see `fonts.font_face_css`),
+    so its Chinese text is drawn on a machine without any Chinese font."""
+    return page.replace(FONT_FACE, font_face_css(page), 1)
 
 
 def write_report(out_dir: str | Path, path: str | Path | None = None) -> Path:
@@ -673,8 +660,8 @@ def write_report(out_dir: str | Path, path: str | Path | None = None) -> Path:
             run_info = json.loads((out_dir / RUN_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError) as err:
             run_info = {"unreadable": f"{RUN_FILE}: {err}"}
-    page = render(tables, title=f"Extraction quality report — {out_dir.name}", run_info=run_info)
-    page = page.replace("</h1>", f"</h1><p class=\"note\">Tables in {html.escape(str(out_dir))}; report written {stamp}.</p>", 1)
+    page = render(tables, title=f"Extraction quality report — {out_dir.name}", run_info=run_info,
+                  note=f"Tables in {out_dir}; report written {stamp}.")
     tmp = target.with_name("." + target.name + ".tmp")
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(target)
