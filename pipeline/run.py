@@ -39,7 +39,7 @@ from .extract import extract_issue
 from .records import Failure, Issue, stable_id
 from .resolve import MentionRecord, PlaceIndex, Resolver, load_resolve_rules, mention_records
 from .rules import DEFAULT_RULES_DIR, load_structure_rules
-from .schemas import MENTIONS_RAW, TABLES
+from .schemas import MENTIONS_RAW, TABLES, datapackage
 from .tables import StagedTables, failure_row, issue_rows
 
 # Files in RAW that document the folder rather than being issues.
@@ -377,6 +377,7 @@ def run_extract(raw_dir: Path, out_dir: Path, rules_dir: Path = DEFAULT_RULES_DI
     run_info = dict(asdict(summary), model_load_seconds=model_load, jobs=jobs, engine=engine,
                     chars=counts["chars"], config=config)
     _write_atomic(out_dir / "_run.json", json.dumps(run_info, ensure_ascii=False, indent=1, default=str))
+    _write_atomic(out_dir / "datapackage.json", json.dumps(datapackage(), ensure_ascii=False, indent=1))
     return summary
 
 
