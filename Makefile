@@ -85,7 +85,7 @@ golden: model
 
 # OUT/report.html: run summary, failures, label distribution, entities to check, plots.
 report: $(STAMP)
-	$(PY) -m pipeline.tools.report $(OUT)
+	$(PY) -m pipeline.tools.report $(OUT) $(if $(NO_NATIONAL),--no-national)
 
 # Throughput, memory and baselines on a synthetic archive (bench/README.md). The full run
 # replaces bench/results.json; a smaller one (SIZES=100) writes bench/work/results-100.json.

@@ -276,3 +276,45 @@ def test_ensure_chromium_says_what_it_installs_before_running_apt_get(tmp_path):
                              env=dict(env, ZZ_NO_CHROMIUM_INSTALL="1"), timeout=60)
     assert "not installing" in skipped.stderr
     assert len(log.read_text().splitlines()) == 2  # the second run installed nothing
+
+
+def test_top_officials_figure_with_a_long_title_keeps_its_bars_wide_and_the_legend_off_them(tables_with_long_title,
+                                                                                           tmp_path):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = report.figure_top_officials(tables_with_long_title)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    fig.savefig(tmp_path / "top_officials.png")  # to look at
+    ax = fig.axes[0]
+    assert ax.get_position().width > 0.45  # the labels never squeeze the bars into a sliver
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert all(len(line) <= report.TITLE_LINE for label in labels for line in label.split("\n")[1:])
+    assert any(line.endswith("…") for label in labels for line in label.split("\n"))
+    [legend] = fig.legends
+    box = legend.get_window_extent(renderer)
+    bars = [patch.get_window_extent(renderer) for patch in ax.patches]
+    assert bars and not any(box.overlaps(bar) for bar in bars)
+
+
+def test_report_and_figure_without_national_leaders(tmp_path, capsys):
+    from test_views import with_a_national_leader
+
+    tables = with_a_national_leader(pipeline.load(write_synthetic(tmp_path / "t")))
+    page = report.render(tables, national=False)
+    officials = page.split('<section id="officials">')[1].split("</section>")[0]
+    assert "全某平" not in officials and "曹一鸣" in officials and "Without the 1 national leaders" in officials
+    assert "全某平" in report.render(tables).split('<section id="officials">')[1].split("</section>")[0]
+    out = write_synthetic(tmp_path / "cli")
+    assert report.main([str(out), "--no-national"]) == 0
+    assert report.main([str(out), "--figure", "top_officials", "--no-national"]) == 0
+
+
+@pytest.fixture
+def tables_with_long_title(tmp_path):
+    tables = pipeline.load(write_synthetic(tmp_path / "long"))
+    officials = tables["officials"]
+    long_title = "市委常委、市委秘书长、市纪委监委主任、市委政法委书记、市人大常委会党组副书记"
+    officials.loc[officials["name"] == "曹一鸣", "title"] = long_title
+    return tables
