@@ -59,7 +59,7 @@ $(MODEL)/meta.json: $(GAZ)/places.meta.json $(wildcard rules/ner/*) pipeline/ner
 	$(PY) -m pipeline model $(MODEL)
 
 # JOBS=N worker processes; ENGINE=dask runs the stages as Dask tasks (SCHEDULER=tcp://host:port for a real cluster).
-extract: model
+extract: model $(if $(filter dask,$(ENGINE)),$(EXTRA)dask)
 	$(PY) -m pipeline extract $(RAW) $(OUT) --model $(MODEL) --jobs $(JOBS) --engine $(ENGINE) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 test: model $(EXTRA)test

@@ -90,7 +90,8 @@ def _unwritable(out: Path) -> str | None:
 def _eval(args: argparse.Namespace) -> int:
     from .tools.evaluation import run_eval
 
-    return run_eval([Path(g) for g in args.gold], Path(args.out), baselines=args.baselines)
+    return run_eval([Path(g) for g in args.gold], Path(args.out), baselines=args.baselines,
+                    summary=Path(args.summary) if args.summary else None, name=args.name)
 
 
 def _golden(args: argparse.Namespace) -> int:
@@ -120,7 +121,12 @@ def _model(args: argparse.Namespace) -> int:
 def _dictionary(args: argparse.Namespace) -> int:
     from .schemas import data_dictionary
 
-    text = data_dictionary()
+    if args.examples:
+        from .tools.docs import dictionary_text
+
+        text = dictionary_text(Path(args.examples)).rstrip("\n")
+    else:
+        text = data_dictionary()
     if args.file:
         Path(args.file).write_text(text + "\n", encoding="utf-8")
     else:

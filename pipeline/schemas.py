@@ -99,7 +99,7 @@ MENTIONS = _schema(
 
 ENTITIES = _schema(
     "One row per resolved entity.",
-    _field("entity_id", pa.string(), "stable: derived from label and canonical name", "PERSON-3f2a…", False),
+    _field("entity_id", pa.string(), "stable: the label class (PERSON for officials and persons alike, PLACE, ORG) and a hash of the canonical name", "PERSON-3f2a…", False),
     _field("label", pa.string(), "OFFICIAL, PERSON, PLACE or ORG", "OFFICIAL", False),
     _field("name", pa.string(), "canonical name", "曹慧泉", False),
     _field("aliases", pa.list_(pa.string()), "every surface form seen", "['曹慧泉']", False),

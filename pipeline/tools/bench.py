@@ -730,7 +730,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help=f"results file (JSON); default {RESULTS} for the full sizes, "
                                  "else WORK/results-SIZES.json")
     p.add_argument("--work", default="bench/work", help="scratch folder for archives and outputs (gitignored)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="seed of the archive's random choices (the same seed, the same bytes)")
     p.add_argument("--samples", default=str(SAMPLES_DIR), help="sample issues to build the archive from")
     p.add_argument("--model", default=str(MODEL_DIR), help="NER model folder, used when it exists and extract has --model")
     p.add_argument("--baseline-chars", type=int, default=1_000_000, help="cap on the text the bare tokenizer reads")
