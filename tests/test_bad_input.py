@@ -290,7 +290,7 @@ def test_stale_temporaries_are_removed(tmp_path):
 
 
 def _extract_cmd(raw: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "pipeline", "extract", "--quiet", str(raw), str(out)]
+    return [sys.executable, "-m", "pipeline", "extract", "--quiet", "--no-model", str(raw), str(out)]
 
 
 def test_kill_9_leaves_previous_outputs_intact(tmp_path):

@@ -307,7 +307,6 @@ def test_report_and_figure_without_national_leaders(tmp_path, capsys):
     assert "全某平" not in officials and "曹一鸣" in officials and "Without the 1 national leaders" in officials
     assert "全某平" in report.render(tables).split('<section id="officials">')[1].split("</section>")[0]
     out = write_synthetic(tmp_path / "cli")
-    assert report.main([str(out), "--no-national"]) == 0
     assert report.main([str(out), "--figure", "top_officials", "--no-national"]) == 0
 
 

@@ -52,7 +52,7 @@ INSTALL_SIZES = Path("docs/install_sizes.json")
 DICTIONARY = Path("docs/DATA_DICTIONARY.md")
 # Files whose marked blocks are regenerated (relative to the project's folder).
 DOCUMENTS = (Path("README.md"), Path("docs/ner.md"), Path("docs/analysts.md"), Path("bench/README.md"))
-BLOCK = regex.compile(r"<!-- figures: (?P<name>[\w./-]+) -->(?P<body>.*?)<!-- /figures -->", regex.S)
+BLOCK = regex.compile(r"(?<!`)<!-- figures: (?P<name>[\w./-]+) -->(?P<body>.*?)<!-- /figures -->", regex.S)
 SET_ORDER = ("corpus", "samples")  # these first, any other evaluation set after them in name order
 LABELS = ("OFFICIAL", "PERSON", "PLACE", "ORG")
 DASH = "—"
