@@ -95,7 +95,7 @@ def test_a_stale_or_unknown_figure_is_caught(sources, tmp_path):
 def test_a_new_evaluation_set_becomes_a_column(sources):
     extra = dict(sources.eval, devset=sources.eval["samples"])
     table = docs.quality(docs.Sources(eval=extra))
-    assert table.splitlines()[2] == "| | corpus | samples | devset |"
+    assert table.splitlines()[2] == "|  | corpus | samples | devset |"
     assert "devset P | R | F1" in docs.ner_scores(docs.Sources(eval=extra))
 
 

@@ -135,6 +135,17 @@ QUALITY_ROWS = (
 )
 
 
+def _md_table(header: list[str], rows: list[list[str]], align: str = "---") -> str:
+    return "\n".join(["| " + " | ".join(header) + " |", "|" + "|".join([align] * len(header)) + "|"]
+                     + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def _quality_cell(score: dict | None, merges: bool) -> str:
+    if score is None:
+        return DASH
+    return f"{_f(score['precision'])} / {_f(score['recall'])}" if merges else _f(score["f1"])
+
+
 @figure("quality")
 def quality(src: Sources) -> str:
     """README: F1 of every evaluation set, one column each."""
@@ -142,19 +153,9 @@ def quality(src: Sources) -> str:
     if not sets:
         raise MissingSource("no evaluation summary: run `make eval`")
     head = ", ".join(f"{s}: {src.eval[s].get('issues', '?')} issues" for s in sets)
-    lines = [f"F1 of `make eval` ({head}):", "", "| | " + " | ".join(sets) + " |", "|---" * (len(sets) + 1) + "|"]
-    for name, path in QUALITY_ROWS:
-        cells = []
-        for s in sets:
-            score = _get(src.eval[s], *path)
-            if score is None:
-                cells.append(DASH)
-            elif path[-1] == "merges":
-                cells.append(f"{_f(score['precision'])} / {_f(score['recall'])}")
-            else:
-                cells.append(_f(score["f1"]))
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    rows = [[name, *(_quality_cell(_get(src.eval[s], *path), path[-1] == "merges") for s in sets)]
+            for name, path in QUALITY_ROWS]
+    return f"F1 of `make eval` ({head}):\n\n" + _md_table(["", *sets], rows)
 
 
 @figure("baselines")
@@ -185,15 +186,13 @@ def ner_scores(src: Sources) -> str:
     sets = [s for s in src.sets() if "mentions" in src.eval[s]]
     if not sets:
         raise MissingSource("no mention scores in the evaluation summary: run `make eval`")
-    head = "| label | " + " | ".join(f"{s} P | R | F1" for s in sets) + " |"
-    lines = [head, "|---" * (1 + 3 * len(sets)) + "|"]
-    for group in (*LABELS, "persons", "all"):
-        cells = []
-        for s in sets:
-            score = src.eval[s]["mentions"].get(group)
-            cells += [DASH] * 3 if score is None else [_f(score["precision"]), _f(score["recall"]), _f(score["f1"])]
-        lines.append(f"| {group} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+
+    def cells(score: dict | None) -> list[str]:
+        return [DASH] * 3 if score is None else [_f(score[k]) for k in ("precision", "recall", "f1")]
+
+    rows = [[group, *(c for s in sets for c in cells(src.eval[s]["mentions"].get(group)))]
+            for group in (*LABELS, "persons", "all")]
+    return _md_table(["label", *(c for s in sets for c in (f"{s} P", "R", "F1"))], rows)
 
 
 @figure("gold_mentions")
@@ -232,12 +231,10 @@ def model(src: Sources) -> str:
 def installs(src: Sources) -> str:
     """README: which command installs what, and the disk each takes."""
     sizes = src.need_installs()
+    rows = [[row["commands"], row["what"], ("" if row["extra"] is None else "+") + f"{row['mb']:,.0f} MB"]
+            for row in sizes["rows"]]
     lines = [f"Measured by `make sizes` in fresh virtualenvs (Python {sizes['python']}; "
-             f"pip's own files included in the first row):", "",
-             "| command | installs | disk |", "|---|---|---|"]
-    for row in sizes["rows"]:
-        disk = f"{row['mb']:,.0f} MB" if row["extra"] is None else f"+{row['mb']:,.0f} MB"
-        lines.append(f"| {row['commands']} | {row['what']} | {disk} |")
+             f"pip's own files included in the first row):", "", _md_table(["command", "installs", "disk"], rows)]
     downloads = sizes.get("model_downloads")
     if downloads:
         lines += ["", f"`make model` also downloads {downloads['mb']:,.0f} MB of registry files into `.cache/wheels` "
@@ -305,7 +302,7 @@ def bench_options(src: Sources) -> str:
     """bench/README.md: the options, from the benchmark's own argument parser."""
     from pipeline.tools.bench import build_parser
 
-    lines = ["| option | default | what it does |", "|---|---|---|"]
+    rows = []
     for action in build_parser()._actions:
         if not action.option_strings or action.dest == "help":
             continue
@@ -313,8 +310,8 @@ def bench_options(src: Sources) -> str:
         if isinstance(default, str) and default.startswith(str(ROOT)):  # a path of this clone: as the project's own
             default = Path(default).relative_to(ROOT).as_posix()
         default = "" if default is None or default is False else f"`{default}`"
-        lines.append(f"| `{'`, `'.join(action.option_strings)}` | {default} | {action.help} |")
-    return "\n".join(lines)
+        rows.append([f"`{'`, `'.join(action.option_strings)}`", default, action.help])
+    return _md_table(["option", "default", "what it does"], rows)
 
 
 @figure("bench_archive")
@@ -397,12 +394,12 @@ def bench_results(src: Sources) -> str:
 def bench_targets(src: Sources) -> str:
     """bench/README.md: each target with its measured value."""
     bench = src.need_bench()
-    lines = ["| target | measured | wanted | met? |", "|---|---|---|---|"]
+    rows = []
     for t in bench.get("targets", []):
         value = DASH if t["value"] is None else (f"{t['value']:.3g}" if isinstance(t["value"], float) else str(t["value"]))
         met = {True: "**yes**", False: "**no**", None: "not measured"}[t["met"]]
-        lines.append(f"| {t['target']} | {value} | {t['threshold']} | {met}" + (f": {t['note']}" if t["note"] else "") + " |")
-    return "\n".join(lines)
+        rows.append([t["target"], value, t["threshold"], met + (f": {t['note']}" if t["note"] else "")])
+    return _md_table(["target", "measured", "wanted", "met?"], rows)
 
 
 @figure("bench_profile")
