@@ -93,9 +93,9 @@ SIZES ?= 100,1000,10000
 bench: model $(EXTRA)bench
 	$(PY) -m pipeline.tools.bench --sizes $(SIZES) --jobs $(JOBS)
 
-# The analysts' notebook in JupyterLab (installs the `notebook` extra once).
+# The analysts' notebook in JupyterLab (installs the `notebook` extra once; as root, JupyterLab wants --allow-root).
 notebook: model $(EXTRA)notebook
-	$(VENV)/bin/jupyter lab notebooks/explore.ipynb
+	$(VENV)/bin/jupyter lab notebooks/explore.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # docs/DATA_DICTIONARY.md from the schemas, its examples from the samples' extraction.
 dictionary: model
