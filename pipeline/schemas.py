@@ -93,13 +93,10 @@ MENTIONS = _schema(
     _field("start", pa.int32(), "character offset into articles.body", "17", False),
     _field("end", pa.int32(), "character offset just past the mention in articles.body", "20", False),
     _field("title", pa.string(), "for an OFFICIAL: the title chain printed before the name", "市委书记"),
-<<<<<<< HEAD
     _field("raw_start", pa.int32(), "offset of the mention's first character in the decoded source file", "2431", False),
     _field("raw_end", pa.int32(), "offset just past the mention's last character in the decoded source file (raw_end - raw_start > len(text) where the repair removed a layout space inside it)", "2434", False),
-=======
     primary_key=("mention_id",),
     foreign_keys={"article_id": "articles.article_id", "issue_id": "issues.issue_id", "entity_id": "entities.entity_id"},
->>>>>>> i15
 )
 
 ENTITIES = _schema(

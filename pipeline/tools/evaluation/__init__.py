@@ -1,6 +1,5 @@
 """`make eval`: score extracted tables against hand-written gold.
 
-<<<<<<< HEAD
 The corpus and the samples (gold in tests/gold): `structure` scores articles,
 bylines and article/masthead fields; `mentions` scores entity mentions per
 label (and the jieba/THULAC baselines); `entities` scores entity merges and
@@ -14,11 +13,7 @@ as exact spans with their errors by family, `officials` the officials,
 `bodies` the repaired bodies (and, without gold text, the corpus's); `devset`
 is the command that runs it all, `devreport` its tables.
 
-`summary` ends `make eval`: the SUMMARY and .cache/eval/summary.json.
-=======
-`structure` scores articles, bylines and article/masthead fields; `mentions`
-scores entity mentions per label (and the jieba/THULAC baselines);
-`entities` scores entity merges and officials' posts.
+`summary` ends `make eval`: the dev set's figures added to the summary, and the SUMMARY.
 
 Besides the printed tables, `run_eval(..., summary=FILE)` adds the figures to
 a JSON file (`make eval` writes .cache/eval/summary.json) keyed by
@@ -38,7 +33,6 @@ pipeline/tools/docs.py). The figures of one set (`summarize`):
 
 where a score is {"precision", "recall", "f1", "tp", "fp", "fn"}. A set
 without some part (no entity gold, say) leaves its key out.
->>>>>>> i15
 """
 
 from __future__ import annotations
