@@ -475,3 +475,20 @@ def test_a_suffix_after_a_verb_or_a_common_noun_is_no_place(nlp, text):
 
 def test_a_street_the_dictionary_names_stays_a_place(nlp):
     assert ("中山路", "PLACE") in found(nlp, "游客沿中山路步行。")
+
+
+@pytest.mark.parametrize("text,places", [
+    ("书记来到群丰镇旗岭村调研。", ["群丰镇", "旗岭村"]),           # a town never runs into the next name
+    ("天元区嵩山路街道湖光社区居民说。", ["天元区", "嵩山路街道", "湖光社区"]),
+    ("新塘村枫林村民自觉打扫卫生。", ["新塘村", "枫林"]),           # 村民: the place before it, outside the span
+    ("他们走进枫木屯,又去了开元寺。", ["枫木屯", "开元寺"]),
+    ("车辆驶入二广高速。", ["二广高速"]),
+    ("推动长株潭一体化发展。", ["长株潭"]),
+    ("加快中部地区崛起。", ["中部"]),                              # a direction names a region before 地区
+])
+def test_places_of_villages_roads_and_regions(nlp, text, places):
+    assert [t for t, label in found(nlp, text) if label == "PLACE"] == places
+
+
+def test_a_direction_alone_is_no_region(nlp):
+    assert not [m for m in found(nlp, "大楼的中部有一个平台。") if m[1] == "PLACE"]

@@ -116,6 +116,8 @@ class Places(JsonState):
                 add(name, False)
         for name in cfg["regions"]:
             add(name, True, level=0)
+        for name in cfg.get("weak_regions", []):
+            add(name, False)
         # a township or village whose name is an everyday word (农村, 乡村)
         # needs a place context like any weak name
         bad_start = set(read_toml(rules_dir / "text.toml").get("bad_stem_start", ""))
@@ -252,7 +254,9 @@ class Places(JsonState):
             # unless it already ends with that suffix (某某大桥桥面)
             if any(c.end == p and c.label == "PLACE" and text.endswith(suffix[-1], 0, p) for c in cands):
                 continue
-            own = [c for c in cands if c.end == p and c.label == "PLACE" and not c.weak and p - c.start <= mx and c.start >= p - k]
+            # (an administrative unit is no part of the next name: 城关镇 + 河西社区)
+            own = [c for c in cands if c.end == p and c.label == "PLACE" and not c.weak and p - c.start <= mx
+                   and c.start >= p - k and not self._admin_unit(text[c.start : c.end])]
             if own:
                 c = max(own, key=lambda x: x.length)
                 prev, start = c, c.start
@@ -300,7 +304,9 @@ class Places(JsonState):
                 start += 2
                 first = text[start : start + 2]
             start = self._past_function_word(text, start, p, q, mn, lex)
-            if start is None or self._generic_noun(text[start:q], lex):
+            if start is not None:
+                start = self._past_admin_units(text, start, p, cands)
+            if start is None or p - start < mn or self._generic_noun(text[start:q], lex):
                 continue
             stem = text[start:p]
             if not self._stem_ok(stem, suffix, mn, lex, orgs) or not is_bound(st, start):
@@ -340,7 +346,21 @@ class Places(JsonState):
             if prev is not None and prev.weak:
                 prev.weak = False
                 prev.prio = 2
-            cands.append(Cand(start, q, "PLACE", 2, "suffix"))
+            # a residence word (某某村民) names the place before it, itself outside
+            cands.append(Cand(start, p if mode == "before" else q, "PLACE", 2, "suffix"))
+
+    def _admin_unit(self, name: str) -> bool:
+        """A name of an administrative unit (某某镇, 某某街道, 某某区)."""
+        return any(name.endswith(w) and len(name) > len(w) for w in self.admin_suffixes)
+
+    def _past_admin_units(self, text: str, start: int, p: int, cands: list[Cand]) -> int:
+        """A name never runs across the end of an administrative unit printed
+        before it (永丰镇旗岭村 is 永丰镇 + 旗岭村, not 永丰镇旗岭 + 村)."""
+        for c in cands:
+            if (c.label == "PLACE" and not c.weak and start <= c.start and start < c.end <= p
+                    and self._admin_unit(text[c.start : c.end])):
+                start = max(start, c.end)
+        return start
 
     def _generic_noun(self, name: str, lex: Lexicon) -> bool:
         """A name the dictionary lists as a common noun is none (水泥路, 山路,
