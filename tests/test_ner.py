@@ -72,7 +72,7 @@ IDIOMS = "一丝不苟\t6383\n精益求精\t5000\n固本强基\t3000\n"
 JIEBA_DICT = ("驶入 117 v\n绕行 77 v\n请 23523 v\n以前 9343 f\n常驻 462 v\n需要 27430 v\n建设 26381 vn\n株洲 500 ns\n"
               "便宜 5000 a\n好东西 300 n\n同心 209 n\n协力 300 v\n宜都 806 ns\n"
               "水泥路 9 n\n铺上 50 v\n以 100000 p\n荒山 100 n\n入股 100 v\n修通 50 v\n横穿 100 v\n马路 1000 n\n"
-              "中山路 287 ns\n危险 5000 a\n沿 3000 p\n游客 1000 n\n步行 500 v\n")
+              "中山路 287 ns\n危险 5000 a\n沿 3000 p\n游客 1000 n\n步行 500 v\n村民 1213 n\n乡友 10 n\n踊跃 300 a\n")
 
 
 def _zip_bytes(name: str, data: str) -> bytes:
@@ -492,3 +492,13 @@ def test_places_of_villages_roads_and_regions(nlp, text, places):
 
 def test_a_direction_alone_is_no_region(nlp):
     assert not [m for m in found(nlp, "大楼的中部有一个平台。") if m[1] == "PLACE"]
+
+
+@pytest.mark.parametrize("text", [
+    "全市已打造27个试点小区,其中二类小区9个。",    # a count or a category names a kind of place
+    "这是五山镇的第一届广场舞大赛。",
+    "该村成了省级示范村。",
+    "村民和乡友踊跃捐款。",                          # 民和 would begin inside 村民
+])
+def test_a_kind_of_place_is_no_place(nlp, text):
+    assert [m for m in found(nlp, text) if m[1] == "PLACE"] in ([], [("五山镇", "PLACE")]), found(nlp, text)

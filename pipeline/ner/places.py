@@ -5,6 +5,7 @@ patterns (路, 小区, 广场, 山, 江, 桥 …)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -156,6 +157,8 @@ class Places(JsonState):
         self.never_begin_tags = set(self.cfg.get("never_begin_tags", []))
         self.single_never_tags = set(self.cfg.get("single_never_tags", []))
         self.noun_tags = set(self.cfg.get("noun_tags", []))
+        self.count_stem = re.compile(self.cfg.get("count_stem", "(?!)"))
+        self.description_words = longest_first(self.cfg.get("description_words", []))
 
     def lookup(self, s: str) -> str | None:
         if s in self.strong:
@@ -308,6 +311,10 @@ class Places(JsonState):
                 start = self._past_admin_units(text, start, p, cands)
             if start is None or p - start < mn or self._generic_noun(text[start:q], lex):
                 continue
+            if self.count_stem.search(text, start, p) or any(text.startswith(w, start) for w in self.description_words):
+                continue  # 二类小区, 第一届广场; 示范村, 老旧小区: a kind of place, no name
+            if lex.inside_word(st, start, start):
+                continue  # the name would begin inside a word (村民和乡友: no 民和乡)
             stem = text[start:p]
             if not self._stem_ok(stem, suffix, mn, lex, orgs) or not is_bound(st, start):
                 continue
