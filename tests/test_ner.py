@@ -72,7 +72,7 @@ IDIOMS = "一丝不苟\t6383\n精益求精\t5000\n固本强基\t3000\n"
 JIEBA_DICT = ("驶入 117 v\n绕行 77 v\n请 23523 v\n以前 9343 f\n常驻 462 v\n需要 27430 v\n建设 26381 vn\n株洲 500 ns\n"
               "便宜 5000 a\n好东西 300 n\n同心 209 n\n协力 300 v\n宜都 806 ns\n"
               "水泥路 9 n\n铺上 50 v\n以 100000 p\n荒山 100 n\n入股 100 v\n修通 50 v\n横穿 100 v\n马路 1000 n\n"
-              "中山路 287 ns\n危险 5000 a\n沿 3000 p\n游客 1000 n\n步行 500 v\n村民 1213 n\n乡友 10 n\n踊跃 300 a\n")
+              "中山路 287 ns\n危险 5000 a\n沿 3000 p\n游客 1000 n\n步行 500 v\n村民 1213 n\n乡友 10 n\n踊跃 300 a\n家住 100 v\n西 5000 f\n")
 
 
 def _zip_bytes(name: str, data: str) -> bytes:
@@ -502,3 +502,8 @@ def test_a_direction_alone_is_no_region(nlp):
 ])
 def test_a_kind_of_place_is_no_place(nlp, text):
     assert [m for m in found(nlp, text) if m[1] == "PLACE"] in ([], [("五山镇", "PLACE")]), found(nlp, text)
+
+
+def test_a_direction_begins_a_name_and_a_city_stands_before_its_area_word(nlp):
+    assert ("西杨安浜", "PLACE") in found(nlp, "家住西杨安浜的张阿姨说。")
+    assert [m for m in found(nlp, "株洲市区各个景点人气旺。") if m[1] == "PLACE"] == [("株洲", "PLACE")]

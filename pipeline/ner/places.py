@@ -157,6 +157,7 @@ class Places(JsonState):
         self.never_begin_tags = set(self.cfg.get("never_begin_tags", []))
         self.single_never_tags = set(self.cfg.get("single_never_tags", []))
         self.noun_tags = set(self.cfg.get("noun_tags", []))
+        self.direction_chars = set(self.cfg.get("direction_chars", ""))
         self.count_stem = re.compile(self.cfg.get("count_stem", "(?!)"))
         self.description_words = longest_first(self.cfg.get("description_words", []))
 
@@ -194,6 +195,9 @@ class Places(JsonState):
                 if (kind == "weak" or s not in self.full) and lexicon_of(self.nlp).inside_word(st, i, i + L):
                     continue
                 if kind == "strong":
+                    # 泉州市区: the city, then 市区 (an area word holding the name's last character)
+                    if L > 2 and text[i + L - 1 : i + L + 1] in self.area_words and self.lookup(s[:-1]) == "strong":
+                        L, s = L - 1, s[:-1]
                     cands.append(Cand(i, i + L, "PLACE", 2, "gaz" if s in self.full else "gaz-short"))
                     break
                 cands.append(Cand(i, i + L, "PLACE", 1, "gaz-weak", weak=True))
@@ -396,7 +400,9 @@ class Places(JsonState):
             if tag in self.never_begin_tags and (
                 e - s > 1
                 or tag in self.single_never_tags
-                or (tag == "f" and s == 0)  # 沿某某路, but 朝阳后街
+                # a locality word first, as 沿某某路 (but 朝阳后街; and a direction
+                # begins many names: 西杨安浜, 东环路)
+                or (tag == "f" and s == 0 and word not in self.direction_chars)
                 or (tag == "q" and previous in ("m", "r"))
                 or (tag == "v" and previous not in self.noun_tags)
             ):
