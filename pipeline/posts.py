@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .records import stable_id
 from .rules import DEFAULT_RULES_DIR
 
 _SEPARATORS = re.compile(r"([、,，])")
@@ -270,7 +271,7 @@ def posts_table(officials: list[dict], rules: PostRules | None = None) -> list[d
         printed = Counter(p for _d, _a, p, _o in seen)
         orgs = Counter(o for _d, _a, _p, o in seen if o)
         out.append(dict(
-            entity_id=eid, name=names[eid],
+            post_id=stable_id(eid, org_id or "", _printed_org or "", position), entity_id=eid, name=names[eid],
             post=min(printed, key=lambda p: (-printed[p], p)),
             organization=min(orgs, key=lambda o: (-orgs[o], o)) if orgs else None,
             position=position,

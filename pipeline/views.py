@@ -9,6 +9,7 @@ the same columns, never an error.
 
     tables = pipeline.load("data/out")
     views.top_officials(tables)              # the officials most in the news
+    views.top_officials(tables, national=False)  # ... without the national leaders (rules/national_leaders.toml)
     views.official_posts(tables)             # each official's posts over time
     views.post_holders(tables, "市委书记")   # who held a post over the archive, in order, with dates
     views.top_posts(tables)                  # the posts printed in most articles
@@ -30,6 +31,7 @@ import pandas as pd
 
 from .posts import load_post_rules, parse_post
 from .resolve import load_resolve_rules, official_timeline, org_key
+from .rules import load_national_leader_rules
 
 LABELS = ("OFFICIAL", "PERSON", "PLACE", "ORG")
 COUNTY_LEVEL = 2  # entities.place_level of districts, counties and county-level cities
@@ -75,14 +77,16 @@ def _snippet(body, start, end, window: int) -> str | None:
     return " ".join((left + "【" + body[start:end] + "】" + right).split())
 
 
-def official_posts(tables: dict) -> pd.DataFrame:
+def official_posts(tables: dict, national: bool = True) -> pd.DataFrame:
     """Each official's posts over time: one row per (official, post).
 
     `resolve.official_timeline` (`entity_id`, `name`, `post`, `first_seen`,
     `last_seen`, `n_articles`) plus the official's `n_mentions` in the run,
-    sorted by name and first date.
+    sorted by name and first date; `national=False` leaves out the national leaders.
     """
     officials = tables["officials"]
+    if not national:
+        officials = officials[~officials["entity_id"].isin(national_leaders(tables))]
     out = official_timeline(officials)
     if out.empty:
         out = pd.DataFrame({"entity_id": pd.Series(dtype="str"), "name": pd.Series(dtype="str"),
@@ -158,16 +162,28 @@ def top_posts(tables: dict, n: int = 10) -> pd.DataFrame:
             .head(n).reset_index(drop=True))
 
 
-def top_officials(tables: dict, n: int = 15) -> pd.DataFrame:
+def national_leaders(tables: dict) -> set[str]:
+    """The entity_ids of officials printed with a national leader's post
+    (党和国家领导人: the rule is rules/national_leaders.toml)."""
+    rules = load_national_leader_rules()
+    officials = tables["officials"]
+    return {eid for eid, posts in zip(officials["entity_id"], officials["posts"])
+            if any(rules.is_national(p) for p in (posts if posts is not None else ()))}
+
+
+def top_officials(tables: dict, n: int = 15, national: bool = True) -> pd.DataFrame:
     """The officials most in the news: entities labelled OFFICIAL by number of articles.
 
     Columns: `entity_id`, `name`, `n_articles`, `n_mentions`, `first_date`,
     `last_date`, `latest_title` (the last title chain printed with the name),
-    `n_posts` (distinct posts seen).
+    `n_posts` (distinct posts seen). `national=False` leaves out the national
+    leaders (`national_leaders`), who top a city paper's list otherwise.
     """
     ents = tables["entities"]
     off = ents[ents["label"].astype(str) == "OFFICIAL"][
         ["entity_id", "name", "n_articles", "n_mentions", "first_date", "last_date"]]
+    if not national:
+        off = off[~off["entity_id"].isin(national_leaders(tables))]
     officials = tables["officials"]
     if len(officials):
         latest = (officials.sort_values(["issue_date", "article_id"], na_position="first")
