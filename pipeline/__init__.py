@@ -58,8 +58,8 @@ def load(out_dir: str | Path = "data/out", tables: tuple[str, ...] | None = None
     `issue_date`, `first_date` and `last_date` are datetime64[ns] (NaT when
     unknown); integers are nullable (`Int32`, `Int8`); `label`, `kind`,
     `credit`, `severity`, `stage`, `date_source` and `org_type` are
-    categories; strings are pandas strings; `aliases`, `posts` and
-    `post_parts` are lists.
+    categories; strings are pandas strings; `aliases`, `posts`,
+    `post_parts` and `article_ids` are lists.
 
         tables = pipeline.load("data/out")
         tables["mentions"].label.value_counts()

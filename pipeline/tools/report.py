@@ -8,7 +8,8 @@ the run's summary, per-issue counts, failures and warnings, the label
 distribution, the entities that most need a look (surface forms seen once,
 officials without posts, very long spans, places without a gazetteer entry),
 and the analysts' pictures: officials most in the news and their posts over
-time, who appears with whom (a network), coverage of districts and counties
+time, who held the most-printed posts (a timeline of their holders), who
+appears with whom (a network), coverage of districts and counties
 (a map from the places' coordinates, and over time), reporters' beats.
 
 The picture functions (`figure_*`) take the tables of `pipeline.load` and
