@@ -484,31 +484,23 @@ def test_a_street_the_dictionary_names_stays_a_place(nlp):
 # ---------------------------------------------------------------- titles on papers of other cities (issue 13)
 
 
-def test_a_department_printed_fused_with_its_head_is_one_post(nlp):
-    text = "县委常委、宣传部长龙建军主持会议。市委常委、统战部长罗佩玲出席。"
+@pytest.mark.parametrize("text,expected", [
+    # a department printed fused with its head is one post
+    ("县委常委、宣传部长龙建军主持会议。市委常委、统战部长罗佩玲出席。",
+     {"龙建军": "县委常委、宣传部长", "罗佩玲": "市委常委、统战部长"}),
+    # acting and former posts keep their modifiers
+    ("吴忠市委副书记、代市长黄立坤到同心县调研。省委原副书记谭汉生来株洲考察。",
+     {"黄立坤": "吴忠市委副书记、代市长", "谭汉生": "省委原副书记"}),
+    # a list mark between two levels or two fields stays inside one post
+    ("市、县领导曹德明、钱立伟陪同。镇党委宣传、统战委员韦海燕介绍情况。",
+     {"曹德明": "市、县领导", "钱立伟": "市、县领导", "韦海燕": "镇党委宣传、统战委员"}),
+    # a quoted post and an ordinal before the organization belong to the chain
+    ("新塘村“第一书记”蒋丽华在田头调研。市委常委、第十三届高陇镇党委书记许志坚出席。",
+     {"蒋丽华": "新塘村“第一书记”", "许志坚": "市委常委、第十三届高陇镇党委书记"}),
+])
+def test_title_chains_as_other_papers_print_them(nlp, text, expected):
     chains = titles(nlp, text)
-    assert chains["龙建军"] == "县委常委、宣传部长" and chains["罗佩玲"] == "市委常委、统战部长"
-
-
-def test_acting_and_former_posts_keep_their_modifiers(nlp):
-    text = "吴忠市委副书记、代市长黄立坤到同心县调研。省委原副书记谭汉生来株洲考察。"
-    chains = titles(nlp, text)
-    assert chains["黄立坤"] == "吴忠市委副书记、代市长"
-    assert chains["谭汉生"] == "省委原副书记"
-
-
-def test_a_list_mark_between_two_levels_or_two_fields_stays_inside_one_post(nlp):
-    text = "市、县领导曹德明、钱立伟陪同。镇党委宣传、统战委员韦海燕介绍情况。"
-    chains = titles(nlp, text)
-    assert chains["曹德明"] == chains["钱立伟"] == "市、县领导"
-    assert chains["韦海燕"] == "镇党委宣传、统战委员"
-
-
-def test_a_quoted_post_and_an_ordinal_before_the_organization_belong_to_the_chain(nlp):
-    text = "新塘村“第一书记”蒋丽华在田头调研。市委常委、第十三届高陇镇党委书记许志坚出席。"
-    chains = titles(nlp, text)
-    assert chains["蒋丽华"] == "新塘村“第一书记”"
-    assert chains["许志坚"] == "市委常委、第十三届高陇镇党委书记"
+    assert {name: chains.get(name) for name in expected} == expected
 
 
 def test_a_comma_inside_a_chain_joins_two_chains_of_one_person(nlp):

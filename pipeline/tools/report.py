@@ -209,17 +209,26 @@ def figure_posts_timeline(tables: dict, n_officials: int = 8, max_rows: int = 24
     spans = (rows.groupby(["entity_id", "name", "posts"])["issue_date"].agg(["min", "max"]).reset_index())
     spans["rank"] = spans["entity_id"].map(rank)
     spans = spans.sort_values(["rank", "min", "posts"]).head(max_rows).reset_index(drop=True)
-    fig = _figure(9, 1.3 + 0.3 * len(spans))
+    dots = [rows[(rows["entity_id"] == r["entity_id"]) & (rows["posts"] == r["posts"])]["issue_date"].unique()
+            for _, r in spans.iterrows()]
+    return _timeline([f"{r['name']} · {r['posts']}" for _, r in spans.iterrows()], list(zip(spans["min"], spans["max"])),
+                     dots, list(spans["rank"]), "officials' posts over time 官员职务时间线")
+
+
+_PALETTE = ["#c0392b", "#2980b9", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#2c3e50", "#7f8c8d"]
+
+
+def _timeline(labels: list[str], spans: list[tuple], dots: list, groups: list[int], title: str):
+    """One row per label: a bar over its (first, last) date and a dot per date, coloured by group."""
+    fig = _figure(9, 1.3 + 0.3 * len(labels))
     ax = fig.subplots()
-    palette = ["#c0392b", "#2980b9", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#2c3e50", "#7f8c8d"]
-    for i, r in spans.iterrows():
-        color = palette[r["rank"] % len(palette)]
-        ax.plot([r["min"], r["max"]], [i, i], color=color, lw=3, alpha=0.5, solid_capstyle="round")
-        dates = rows[(rows["entity_id"] == r["entity_id"]) & (rows["posts"] == r["posts"])]["issue_date"].unique()
+    for i, ((first, last), dates, group) in enumerate(zip(spans, dots, groups)):
+        color = _PALETTE[group % len(_PALETTE)]
+        ax.plot([first, last], [i, i], color=color, lw=3, alpha=0.5, solid_capstyle="round")
         ax.scatter(dates, [i] * len(dates), color=color, s=30, zorder=3)
-    ax.set_yticks(range(len(spans)), [f"{r['name']} · {r['posts']}" for _, r in spans.iterrows()], fontsize=9)
+    ax.set_yticks(range(len(labels)), labels, fontsize=9)
     ax.invert_yaxis()
-    ax.set_title("officials' posts over time 官员职务时间线")
+    ax.set_title(title)
     ax.grid(axis="x", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
     fig.autofmt_xdate()
@@ -244,22 +253,9 @@ def figure_post_holders(tables: dict, n_posts: int = 6, per_post: int = 6):
     if not rows:
         return None
     articles = tables["articles"][["article_id", "issue_date"]].set_index("article_id")["issue_date"]
-    fig = _figure(9, 1.3 + 0.32 * len(rows))
-    ax = fig.subplots()
-    palette = ["#c0392b", "#2980b9", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#2c3e50", "#7f8c8d"]
-    for i, (k, post, h) in enumerate(rows):
-        color = palette[k % len(palette)]
-        ax.plot([h.first_date, h.last_date], [i, i], color=color, lw=4, alpha=0.5, solid_capstyle="round")
-        dates = [articles.get(a) for a in h.article_ids]
-        dates = [d for d in dates if d is not None and not pd.isna(d)]
-        ax.scatter(dates, [i] * len(dates), color=color, s=24, zorder=3)
-    ax.set_yticks(range(len(rows)), [f"{post} · {h.name}" for _k, post, h in rows], fontsize=9)
-    ax.invert_yaxis()
-    ax.set_title("who held the most-printed posts 主要职务的任职者")
-    ax.grid(axis="x", alpha=0.3)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.autofmt_xdate()
-    return fig
+    dots = [[d for d in (articles.get(a) for a in h.article_ids) if d is not None and not pd.isna(d)] for _k, _p, h in rows]
+    return _timeline([f"{post} · {h.name}" for _k, post, h in rows], [(h.first_date, h.last_date) for _k, _p, h in rows],
+                     dots, [k for k, _p, _h in rows], "who held the most-printed posts 主要职务的任职者")
 
 
 def figure_cooccurrence(tables: dict, n_officials: int = 8, per_official: int = 6,
