@@ -524,6 +524,10 @@ def test_a_name_after_a_post_is_not_swallowed_by_an_organization_read_through_it
     text = "县委常委、常务副县长吴光明带领县水务局负责人检查堤防。"
     assert titles(nlp, text)["吴光明"] == "县委常委、常务副县长"
     assert ("吴光明", "OFFICIAL") in found(nlp, text)
+    # 率队 ends like a body (队), but after a name it is the verb
+    text = "市委书记曹立新率队到千金药业调研。"
+    assert titles(nlp, text)["曹立新"] == "市委书记"
+    assert not any(label == "ORG" and "曹立新" in t for t, label in found(nlp, text))
 
 
 def test_a_post_printed_after_the_name_is_its_title(nlp):

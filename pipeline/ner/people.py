@@ -210,10 +210,13 @@ class People(JsonState):
                 continue
             if self.is_word_not_name(text, span[0], span[1], lex):
                 continue  # 总书记殷切嘱托, 等领导简单介绍: a word, not a name
-            for c in [c for c in cands if c.label == "ORG" and p < c.start < q and c.end > span[1]]:
-                # an organization read from inside the post through the name
-                # (副县长 + 长某某带领某某局): the post and the name are what is printed
-                cands.remove(c)
+            for c in [c for c in cands if c.label == "ORG" and c.start < span[0] and c.end > span[1]]:
+                # an organization read through the post and the name, from inside the
+                # post (副县长 + 长某某带领某某局) or up to a verb after the name (市委书记
+                # 某某率队: 队 is no body here): the post and the name are what is printed
+                if p < c.start < q or text[span[1]] in lex.weak_never_given or text[span[1]] in lex.never_given or any(
+                        text.startswith(v, span[1]) for v in lex.follow_verbs):
+                    cands.remove(c)
             if any(c.label in ("PLACE", "ORG") and not c.weak and span[0] < c.start < span[1] < c.end for c in cands):
                 continue  # 记者从醴陵市商务局: 从 + 醴陵 is no name
             if any(c.label in ("PLACE", "ORG") and not c.weak and c.start < span[0] < c.end and c.end >= span[1] for c in cands):
