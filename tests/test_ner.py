@@ -507,3 +507,10 @@ def test_a_kind_of_place_is_no_place(nlp, text):
 def test_a_direction_begins_a_name_and_a_city_stands_before_its_area_word(nlp):
     assert ("西杨安浜", "PLACE") in found(nlp, "家住西杨安浜的张阿姨说。")
     assert [m for m in found(nlp, "株洲市区各个景点人气旺。") if m[1] == "PLACE"] == [("株洲", "PLACE")]
+
+
+def test_a_concept_keeps_its_place_and_a_quoted_theme_holds_none(nlp):
+    # settled case: unquoted doctrine names keep what is inside them
+    assert ("中国", "PLACE") in found(nlp, "深入学习新时代中国特色社会主义思想。")
+    # rule 6: 以“…”为主题 is a quoted name, however long
+    assert not [m for m in found(nlp, "会议以“贯彻新时代中国特色社会主义思想,建设醴陵”为主题。") if m[1] == "PLACE"]
