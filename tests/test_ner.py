@@ -514,3 +514,10 @@ def test_a_concept_keeps_its_place_and_a_quoted_theme_holds_none(nlp):
     assert ("中国", "PLACE") in found(nlp, "深入学习新时代中国特色社会主义思想。")
     # rule 6: 以“…”为主题 is a quoted name, however long
     assert not [m for m in found(nlp, "会议以“贯彻新时代中国特色社会主义思想,建设醴陵”为主题。") if m[1] == "PLACE"]
+
+
+def test_a_short_full_name_never_begins_inside_a_word(nlp):
+    # 村民 is a word: the 新塘村 hidden in 村民新塘村? no; use a township that would start inside it
+    assert ("群丰镇", "PLACE") in found(nlp, "天元区群丰镇新塘村村民说。")
+    # an address goes on where the dictionary would cut across it (某镇长某村 is no 镇长)
+    assert [t for t, label in found(nlp, "来到群丰镇新塘村。") if label == "PLACE"] == ["群丰镇", "新塘村"]

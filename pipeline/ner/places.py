@@ -190,9 +190,15 @@ class Places(JsonState):
                 if not kind or not is_bound(st, i + L):
                     continue
                 # a short form or weak name never begins or ends inside a word
-                # (重大安全: no 大安; 市中心: no 市中)
-                if (kind == "weak" or s not in self.full) and lexicon_of(self.nlp).inside_word(st, i, i + L):
+                # (重大安全: no 大安; 市中心: no 市中), nor does a short full name
+                # begin inside one (村民和乡友: no 民和乡; its end may fall inside
+                # a word where an address goes on: 长冈乡长冈村, jieba's 乡长)
+                lexicon = lexicon_of(self.nlp)
+                if (kind == "weak" or s not in self.full) and lexicon.inside_word(st, i, i + L):
                     continue
+                if L <= 3 and lexicon.inside_word(st, i, i) and text[i - 1] not in "镇乡区县市" and not any(
+                        c.end == i and c.label == "PLACE" and not c.weak for c in cands):
+                    continue  # (but 长冈乡长冈村, 某某镇长华村: a place ends there, jieba's 乡长/镇长 are none)
                 if kind == "strong":
                     # 泉州市区: the city, then 市区 (an area word holding the name's last character)
                     if L > 2 and text[i + L - 1 : i + L + 1] in self.area_words and self.lookup(s[:-1]) == "strong":
