@@ -368,7 +368,7 @@ class People(JsonState):
                 s -= 1
                 unit_start = s
                 continue
-            scope = next((w for w in self.scope_words if text.startswith(w, s - len(w))), None)
+            scope = next((w for w in self.scope_words if s >= len(w) and text.startswith(w, s - len(w))), None)
             if scope is not None:
                 s -= len(scope)  # 全国人大代表
                 unit_start = s
@@ -436,12 +436,13 @@ class People(JsonState):
         total = 0
         while True:
             at = s - total
-            field = next((f for f in self.committee_fields if text.startswith(f, at - len(f))), None)
+            field = next((f for f in self.committee_fields if at >= len(f) and text.startswith(f, at - len(f))), None)
             if field is None:
                 return total
             total += len(field)
             if at - len(field) > 0 and text[at - len(field) - 1] == "、" and any(
-                    text.startswith(f, at - len(field) - 1 - len(f)) for f in self.committee_fields):
+                    at - len(field) - 1 >= len(f) and text.startswith(f, at - len(field) - 1 - len(f))
+                    for f in self.committee_fields):
                 total += 1
                 continue
             return total
