@@ -67,7 +67,7 @@ WORDS = {
     "干部": 500000, "部分": 900000, "处理": 900000, "办理": 400000, "主办": 200000, "表彰": 100000,
     "凌晨": 400000, "党员": 170000, "路段": 100000, "丈夫": 190000, "明白": 180000, "强强": 30000,
     "保障": 900000, "工作": 5000000, "驶入": 60000, "共有": 300000, "因病": 30000,
-    "陪同": 120000, "后来": 600000, "倡议": 50000, "介绍": 900000,
+    "陪同": 120000, "后来": 600000, "带头": 90000, "介绍": 900000, "生来": 2932,
 }
 IDIOMS = "一丝不苟\t6383\n精益求精\t5000\n固本强基\t3000\n"
 # jieba's dict.txt layout: word, frequency, part of speech
@@ -403,7 +403,7 @@ def test_corpus_mentions_obey_the_contract(tmp_path_factory):
 
 def test_a_deictic_word_naming_the_organization_stays_in_the_title(nlp):
     # ANNOTATION.md: the title is the chain as printed, deictic words included
-    text = "我市红十字会协调员吴海涛驱车赶往医院。该站值班站长孟庆丰立刻联系信号楼。该局党组书记、局长钱志宏带队检查。"
+    text = "我市红十字会协调员吴海涛驱车赶往医院。该站值班站长孟庆丰立刻联系信号楼。该局党组书记、局长钱志宏到现场督办。"
     chains = titles(nlp, text)
     assert chains["吴海涛"] == "我市红十字会协调员"
     assert chains["孟庆丰"] == "该站值班站长"
@@ -493,11 +493,11 @@ def test_a_street_the_dictionary_names_stays_a_place(nlp):
     ("吴忠市委副书记、代市长黄立坤到同心县调研。省委原副书记谭汉生来株洲考察。",
      {"黄立坤": "吴忠市委副书记、代市长", "谭汉生": "省委原副书记"}),
     # a list mark between two levels or two fields stays inside one post
-    ("市、县领导曹德明、钱立伟陪同。镇党委宣传、统战委员韦海燕介绍情况。",
-     {"曹德明": "市、县领导", "钱立伟": "市、县领导", "韦海燕": "镇党委宣传、统战委员"}),
+    ("省、市领导曹德明、钱立伟陪同。乡党委组织、宣传委员韦海燕介绍情况。",
+     {"曹德明": "省、市领导", "钱立伟": "省、市领导", "韦海燕": "乡党委组织、宣传委员"}),
     # a quoted post and an ordinal before the organization belong to the chain
-    ("新塘村“第一书记”蒋丽华在田头调研。市委常委、第十三届高陇镇党委书记许志坚出席。",
-     {"蒋丽华": "新塘村“第一书记”", "许志坚": "市委常委、第十三届高陇镇党委书记"}),
+    ("新塘村“第一书记”蒋丽华走访农户。市委常委、第九届高陇镇党委书记许志坚出席。",
+     {"蒋丽华": "新塘村“第一书记”", "许志坚": "市委常委、第九届高陇镇党委书记"}),
 ])
 def test_title_chains_as_other_papers_print_them(nlp, text, expected):
     chains = titles(nlp, text)
@@ -505,24 +505,24 @@ def test_title_chains_as_other_papers_print_them(nlp, text, expected):
 
 
 def test_a_comma_inside_a_chain_joins_two_chains_of_one_person(nlp):
-    text = "上午,宜昌市政协党组副书记、副主席,天元区党工委副书记、管委会主任龚立新一行调研。"
-    assert titles(nlp, text)["龚立新"] == "宜昌市政协党组副书记、副主席,天元区党工委副书记、管委会主任"
+    text = "当天,醴陵市政协党组成员、副主席,天元区党工委书记、管委会主任龚立新一行到企业走访。"
+    assert titles(nlp, text)["龚立新"] == "醴陵市政协党组成员、副主席,天元区党工委书记、管委会主任"
     # a name before the comma ends the first chain
     text = "市委书记周建华,市长许东明出席。"
     assert titles(nlp, text) == {"周建华": "市委书记", "许东明": "市长"}
 
 
 def test_a_chain_stops_at_a_verb_or_a_function_word(nlp):
-    text = "省委书记沈建国在长沙会见株洲远洋传媒集团董事长李文博率领的代表团。"
+    text = "副省长林海在长沙接见株洲远洋传媒集团总经理李文博一行。"
     got = found(nlp, text)
     assert ("长沙", "PLACE") in got and ("李文博", "OFFICIAL") in got
-    assert titles(nlp, text)["李文博"] == "株洲远洋传媒集团董事长"
-    text = "他说:“要感谢村党支部书记张贤明。”"
+    assert titles(nlp, text)["李文博"] == "株洲远洋传媒集团总经理"
+    text = "群众称赞村党支部书记张贤明。"
     assert titles(nlp, text)["张贤明"] == "村党支部书记"
 
 
 def test_a_name_after_a_post_is_not_swallowed_by_an_organization_read_through_it(nlp):
-    text = "县委常委、常务副县长吴光明带领县水务局负责人检查堤防。"
+    text = "县委常委、常务副县长吴光明带领县交通局负责人查看道路。"
     assert titles(nlp, text)["吴光明"] == "县委常委、常务副县长"
     assert ("吴光明", "OFFICIAL") in found(nlp, text)
     # 率队 ends like a body (队), but after a name it is the verb
@@ -532,56 +532,56 @@ def test_a_name_after_a_post_is_not_swallowed_by_an_organization_read_through_it
 
 
 def test_a_post_printed_after_the_name_is_its_title(nlp):
-    text = "要沿着林振华总书记指引的方向前进。八中陈立新校长作了汇报。"
+    text = "大家牢记林振华总书记的嘱托。三中陈立新校长介绍了学校情况。"
     ms = ner.find_mentions(nlp, [text])[0]
     more = {m.text: m.titles for m in ms}
     assert more["林振华"] == ("总书记",) and more["陈立新"] == ("校长",)
     assert {m.label for m in ms if m.text in ("林振华", "陈立新")} == {"OFFICIAL"}
-    # a post before a hidden name is no title of the word before it (陈校长向江市长: 江市长 is 江 + post)
-    assert "向江" not in [m.text for m in ner.find_mentions(nlp, ["陈校长向江市长介绍了情况。"])[0]]
+    # a post before a hidden name is no title of the word before it (向江县长: 江县长 is 江 + post)
+    assert "向江" not in [m.text for m in ner.find_mentions(nlp, ["王主任向江县长汇报了进度。"])[0]]
 
 
 def test_a_chain_in_brackets_after_the_name_is_another_title(nlp):
-    text = "对话文明办主任邓海波(市委宣传部副部长、市文明办主任)"
+    text = "本期嘉宾区教育局局长邓海波(区委教育工委书记、区教育局局长)谈招生。"
     (m,) = [m for m in ner.find_mentions(nlp, [text])[0] if m.text == "邓海波"]
-    assert m.title == "文明办主任"
-    assert m.titles == ("文明办主任", "市委宣传部副部长、市文明办主任")
+    assert m.title == "区教育局局长"
+    assert m.titles == ("区教育局局长", "区委教育工委书记、区教育局局长")
     assert not any(x.label == "ORG" and x.start > m.end for x in ner.find_mentions(nlp, [text])[0])
 
 
 def test_a_post_in_the_predicate_of_an_official_is_a_title(nlp):
-    text = "镇党委副书记、镇长陈德荣以1715票当选新一任镇党委书记。后来陈德荣被任命为村集体企业总厂厂长。"
+    text = "乡党委副书记、乡长陈德荣在换届选举中当选新一任乡党委书记。后来陈德荣被任命为县农机厂厂长。"
     ms = [m for m in ner.find_mentions(nlp, [text])[0] if m.text == "陈德荣"]
-    assert ms[0].titles == ("镇党委副书记、镇长", "新一任镇党委书记")
-    assert ms[1].titles == ("村集体企业总厂厂长",)
+    assert ms[0].titles == ("乡党委副书记、乡长", "新一任乡党委书记")
+    assert ms[1].titles == ("县农机厂厂长",)
     assert not any(m.label == "ORG" for m in ner.find_mentions(nlp, [text])[0])
 
 
 def test_a_post_after_a_list_is_given_to_every_name_unless_it_sums_up(nlp):
-    text = "市人大常委会主任马国庆等全国人大代表,以及市委常委、组织部部长邹海峰,西南大学党委书记陈永明等省人大代表参加视察。"
+    text = "市政协主席马国庆等全国政协委员,还有市委常委、组织部部长邹海峰,湖南工学院院长陈永明等省人大代表出席座谈。"
     more = {m.text: m.titles for m in ner.find_mentions(nlp, [text])[0]}
-    assert more["马国庆"] == ("市人大常委会主任", "全国人大代表")
+    assert more["马国庆"] == ("市政协主席", "全国政协委员")
     assert more["邹海峰"] == ("市委常委、组织部部长", "省人大代表")
-    assert more["陈永明"] == ("西南大学党委书记", "省人大代表")
-    text = "管委会主任谢春华等区领导出席。"
-    assert {m.text: m.titles for m in ner.find_mentions(nlp, [text])[0]}["谢春华"] == ("管委会主任",)
+    assert more["陈永明"] == ("湖南工学院院长", "省人大代表")
+    text = "开发区管委会副主任谢春华等区领导陪同。"
+    assert {m.text: m.titles for m in ner.find_mentions(nlp, [text])[0]}["谢春华"] == ("开发区管委会副主任",)
 
 
 def test_two_names_joined_by_he_share_the_post_but_not_by_yu(nlp):
-    text = "该村的退休老支书汪金华和肖月明倡议召开屋场会。民警邱国强与戴明辉在路口将嫌疑人抓获。"
+    text = "老支书汪金华和肖月明带头捐款。民警邱国强与戴明辉一起巡逻。"
     chains = titles(nlp, text)
-    assert chains["汪金华"] == chains["肖月明"] == "退休老支书"
+    assert chains["汪金华"] == chains["肖月明"] == "老支书"
     assert chains["邱国强"] == "民警" and chains.get("戴明辉") is None
 
 
 def test_a_description_opens_the_chain_it_heads(nlp):
-    text = "他们都说,罗南村发展的重要领头人、该村党委原书记罗志远功不可没。"
-    assert titles(nlp, text)["罗志远"] == "罗南村发展的重要领头人、该村党委原书记"
+    text = "群众公认,青石村致富的带头人、该村党总支原书记罗志远功不可没。"
+    assert titles(nlp, text)["罗志远"] == "青石村致富的带头人、该村党总支原书记"
     assert not any(label == "PLACE" for _t, label in found(nlp, text))
 
 
 def test_staff_of_a_village_are_persons_of_a_state_organ_officials(nlp):
-    assert ("熊晓娥", "PERSON") in found(nlp, "村党建专干熊晓娥有些激动。")
+    assert ("熊晓娥", "PERSON") in found(nlp, "村党建专干熊晓娥正在整理台账。")
     assert ("罗志强", "OFFICIAL") in found(nlp, "嵩山路街道办事处专干罗志强介绍。")
 
 
@@ -591,18 +591,18 @@ def test_leaders_of_a_state_owned_platform_or_media_group_are_officials(nlp):
 
 
 def test_a_word_after_a_post_is_no_name(nlp):
-    got = found(nlp, "要牢记总书记殷切嘱托。县长等领导简单介绍了情况。")
+    got = found(nlp, "全市上下牢记总书记殷切期望。县长等领导简单讲了几句。")
     assert not any(label in ("OFFICIAL", "PERSON") for _t, label in got)
 
 
 def test_the_name_ends_before_a_longer_word_or_a_verb_before_a_place(nlp):
-    assert ("张海波", "OFFICIAL") not in found(nlp, "社区党总支书记张海看在眼里,急在心里。")
-    assert ("张海", "OFFICIAL") in found(nlp, "社区党总支书记张海看在眼里,急在心里。")
-    assert ("谢康生", "OFFICIAL") in found(nlp, "省委原副书记谢康生来醴陵市考察。")
+    assert ("张海看", "OFFICIAL") not in found(nlp, "社区主任张海看在眼里,马上组织清理。")
+    assert ("张海", "OFFICIAL") in found(nlp, "社区主任张海看在眼里,马上组织清理。")
+    assert ("谭康生", "OFFICIAL") in found(nlp, "省委原副书记谭康生来醴陵市考察。")
 
 
 def test_a_headline_line_is_no_part_of_the_chain_below_it(nlp):
-    text = "坚守使命绘宏图\n市生态环境局党组书记、局长蔡金明表示,要守护好湘江。"
+    text = "绿水青山入画来\n市生态环境局党组书记、局长蔡金明表示,要守护好湘江。"
     assert titles(nlp, text)["蔡金明"] == "市生态环境局党组书记、局长"
 
 

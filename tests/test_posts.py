@@ -13,8 +13,8 @@ def parts(title: str) -> list[tuple]:
 
 def test_a_chain_is_split_at_the_list_mark_a_comma_and_a_joining_jian():
     assert split_posts("市委常委、市委秘书长、市纪委监委主任") == ["市委常委", "市委秘书长", "市纪委监委主任"]
-    assert split_posts("青山市政协党组副书记、副主席,青山高新区党工委副书记、管委会主任") == [
-        "青山市政协党组副书记", "副主席", "青山高新区党工委副书记", "管委会主任"]
+    assert split_posts("青山市政协党组成员、副主席,青山高新区党工委书记、管委会主任") == [
+        "青山市政协党组成员", "副主席", "青山高新区党工委书记", "管委会主任"]
     assert split_posts("驻村帮扶工作队队长兼第一书记") == ["驻村帮扶工作队队长", "第一书记"]
     assert split_posts("市文联兼职副主席") == ["市文联兼职副主席"]  # 兼职 is a modifier, not a join
 

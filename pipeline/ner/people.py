@@ -209,7 +209,7 @@ class People(JsonState):
             if span is None or not self.name_ok(text, span[0], span[1], lex, anchored=True, strict=kind not in ("official", "leader")):
                 continue
             if self.is_word_not_name(text, span[0], span[1], lex):
-                continue  # 总书记殷切嘱托, 等领导简单介绍: a word, not a name
+                continue  # 总书记殷切期望, 等领导简单讲了几句: a word, not a name
             for c in [c for c in cands if c.label == "ORG" and c.start < span[0] and c.end > span[1]]:
                 # an organization read through the post and the name, from inside the
                 # post (副县长 + 长某某带领某某局) or up to a verb after the name (市委书记
@@ -351,7 +351,7 @@ class People(JsonState):
                     if best is None or c.length > best.length:
                         best = c
             if best is not None:
-                # (an organization read across a verb, 长沙会见某某集团, starts after it)
+                # (an organization read across a verb, 某地接见某某集团, starts after it)
                 s = self._after_breakers(text, best.start, s, lex, listed_only=True) if best.label == "ORG" else best.start
                 unit_start = s
                 if s > best.start:
@@ -475,7 +475,7 @@ class People(JsonState):
 
     def _description_start(self, text: str, s: int, limit: int, lex: Lexicon) -> int:
         """Where a description ending at `s` begins: the clause's start, or
-        after a verb (看望了基层一线优秀干部; 某村发展的重要领头人)."""
+        after a verb (看望了基层一线优秀干部; 某村致富的带头人)."""
         k = s
         while k > max(limit, s - 20) and text[k - 1] not in lex.clause_punct and text[k - 1] not in "“”\"" and (
                 text[k - 1] == "的" or text[k - 1] not in lex.stem_stop):
