@@ -393,7 +393,9 @@ class Places(JsonState):
         if self.lookup(text[start:q]) is not None or lex.segmenter.tag(text[start:q]) in self.name_tags:
             return start
         begin = start
-        previous = None  # the tag of the word before
+        # the tag of the word before the stem (None at a clause's start)
+        before = lex.segmenter.cut(text[max(0, start - 4) : start])
+        previous = lex.segmenter.tag(text[start - (before[-1][1] - before[-1][0]) : start]) if before else None
         for s, e in lex.segmenter.cut(text[start:p]):
             word = text[start + s : start + e]
             # a place the gazetteer knows is no function word, whatever jieba
@@ -401,8 +403,9 @@ class Places(JsonState):
             tag = "ns" if self.lookup(word) is not None else lex.segmenter.tag(word)
             # a one-character word counts as a preposition, pronoun or the like
             # (以, 这), as a measure word after a number or pronoun (这段), as a
-            # verb first or after a place, time or adverb (称某某大道, 村里修路);
-            # elsewhere it may well be a name's character (董家墩, 以灌溪…, 走兴赣…)
+            # verb at a clause's start or after a place, time or adverb word
+            # (,称某某大道, 村里修路); after a preposition, verb or noun it may well
+            # be a name's character (在守昌屯, 以灌溪…, 走兴赣…, 董家墩)
             if tag in self.never_begin_tags and (
                 e - s > 1
                 or tag in self.single_never_tags
@@ -410,7 +413,7 @@ class Places(JsonState):
                 # begins many names: 西杨安浜, 东环路)
                 or (tag == "f" and s == 0 and word not in self.direction_chars)
                 or (tag == "q" and previous in ("m", "r"))
-                or (tag == "v" and (s == 0 or previous in self.clause_tags))
+                or (tag == "v" and (previous is None or previous in self.clause_tags))
             ):
                 begin = start + e
             previous = tag
