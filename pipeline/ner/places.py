@@ -323,7 +323,7 @@ class Places(JsonState):
             if self.count_stem.search(text, start, p) or any(text.startswith(w, start) for w in self.description_words):
                 continue  # 二类小区, 第一届广场; 示范村, 老旧小区: a kind of place, no name
             if lex.inside_word(st, start, start) and not any(
-                    c.end == start and c.label == "PLACE" and not c.weak for c in cands):
+                    c.end == start and c.label in ("PLACE", "ORG") and not c.weak for c in cands):
                 continue  # the name would begin inside a word (村民和乡友: no 民和乡; but 长冈乡长冈村)
             stem = text[start:p]
             if not self._stem_ok(stem, suffix, mn, lex, orgs) or not is_bound(st, start):
@@ -357,9 +357,10 @@ class Places(JsonState):
             if lex.freq(text[start:q]) >= 20000 and self.lookup(text[start:q]) is None and suffix not in self.street_suffixes:
                 continue  # 大山, 老旧小区: everyday words
             if suffix in self.admin_suffixes and any(
-                c.label == "PLACE" and not c.weak and start <= c.start and c.end <= p and c.length >= 2 for c in cands
+                c.label == "PLACE" and not c.weak and start <= c.start and c.end <= p and c.length >= 2
+                and self._admin_unit(text[c.start : c.end]) for c in cands
             ):
-                continue  # 炎陵县中村: the county, then a name too short
+                continue  # 炎陵县中村: the county, then a name too short (but 黄康街社区, 柳子山社区)
             if prev is not None and prev.weak:
                 prev.weak = False
                 prev.prio = 2
@@ -393,7 +394,9 @@ class Places(JsonState):
         if self.lookup(text[start:q]) is not None or lex.segmenter.tag(text[start:q]) in self.name_tags:
             return start
         begin = start
-        previous = None  # the tag of the word before
+        # the tag of the word before the stem (None at a clause's start)
+        before = lex.segmenter.cut(text[max(0, start - 4) : start])
+        previous = lex.segmenter.tag(text[start - (before[-1][1] - before[-1][0]) : start]) if before else None
         for s, e in lex.segmenter.cut(text[start:p]):
             word = text[start + s : start + e]
             # a place the gazetteer knows is no function word, whatever jieba
@@ -401,8 +404,9 @@ class Places(JsonState):
             tag = "ns" if self.lookup(word) is not None else lex.segmenter.tag(word)
             # a one-character word counts as a preposition, pronoun or the like
             # (以, 这), as a measure word after a number or pronoun (这段), as a
-            # verb first or after a place, time or adverb (称某某大道, 村里修路);
-            # elsewhere it may well be a name's character (董家墩, 以灌溪…, 走兴赣…)
+            # verb at a clause's start or after a place, time or adverb word
+            # (,称某某大道, 村里修路); after a preposition, verb or noun it may well
+            # be a name's character (在守昌屯, 以灌溪…, 走兴赣…, 董家墩)
             if tag in self.never_begin_tags and (
                 e - s > 1
                 or tag in self.single_never_tags
@@ -410,7 +414,7 @@ class Places(JsonState):
                 # begins many names: 西杨安浜, 东环路)
                 or (tag == "f" and s == 0 and word not in self.direction_chars)
                 or (tag == "q" and previous in ("m", "r"))
-                or (tag == "v" and (s == 0 or previous in self.clause_tags))
+                or (tag == "v" and (previous is None or previous in self.clause_tags))
             ):
                 begin = start + e
             previous = tag
