@@ -44,10 +44,11 @@ from .lexicon import Lexicon, make_lexicon
 from .mentions import find_mentions, mark_bracketed_aliases
 from .orgs import Orgs, make_orgs
 from .people import People, make_people
+from .persons import Persons, make_persons
 from .places import Places, make_places
 
 __all__ = [
     "LABELS", "build_model", "ensure_gazetteer", "load_model", "find_mentions", "mark_bracketed_aliases",
-    "Lexicon", "Places", "Orgs", "People", "Consistency",
-    "make_lexicon", "make_places", "make_orgs", "make_people", "make_consistency",
+    "Lexicon", "Places", "Orgs", "People", "Persons", "Consistency",
+    "make_lexicon", "make_places", "make_orgs", "make_people", "make_persons", "make_consistency",
 ]

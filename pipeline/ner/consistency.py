@@ -64,6 +64,7 @@ class Consistency(JsonState):
         chosen = self.list_propagation(text, st, chosen, lex)
         if len(chosen) > n_before:
             chosen = self.consistency(text, st, chosen, lex, in_chain)
+        chosen = self.add_trained(text, st, chosen, lex, in_chain)
         chosen.sort(key=lambda c: c.start)
         st["final"] = chosen
         mentions = [(c.start, c.end, c.label, c.title) for c in chosen]
@@ -121,7 +122,10 @@ class Consistency(JsonState):
             taken.append(c)
         return taken
 
-    def consistency(self, text, st, chosen, lex, in_chain) -> list[Cand]:
+    def consistency(self, text, st, chosen, lex, in_chain, only_names: set[str] | None = None) -> list[Cand]:
+        """Every occurrence of every name and string found once. With
+        `only_names`, only those names' occurrences are added, in free text
+        only (nothing found before is replaced): the trained model's names."""
         occupied = bytearray(len(text) + 1)
         for c in chosen:
             for k in range(c.start, c.end):
@@ -150,7 +154,7 @@ class Consistency(JsonState):
                 j = i + len(s)
                 inside = [c for c in chosen + extra if c.start < j and c.end > i]
                 # a longer string may replace places/organizations inside it
-                replace = bool(inside) and all(
+                replace = only_names is None and bool(inside) and all(
                     c.start >= i and c.end <= j and c.label in ("PLACE", "ORG") and c.length < j - i and c.prio < 3
                     for c in inside
                 )
@@ -174,7 +178,10 @@ class Consistency(JsonState):
                 i = text.find(s, i + 1)
 
         for name in sorted(people, key=len, reverse=True):
-            add_all(name, people[name], 3, "same-name", True)
+            if only_names is None or name in only_names:
+                add_all(name, people[name], 3, "same-name", True)
+        if only_names is not None:
+            return chosen + extra
         strings: dict[str, str] = {}
         places: Places = self.nlp.get_pipe("zz_places")
         for c in chosen:
@@ -189,6 +196,27 @@ class Consistency(JsonState):
         for s in sorted(strings, key=len, reverse=True):
             add_all(s, strings[s], 1, "same-string", False)
         return chosen + extra
+
+    def add_trained(self, text, st, chosen, lex, in_chain) -> list[Cand]:
+        """The trained model's persons (`zz_persons`), last: only where the
+        rules found nothing, then at their other occurrences in free text,
+        OFFICIAL when the rules gave the name a post in the article."""
+        proposals = st.get("trained_persons") or []
+        st["trained_names"] = set()
+        if not proposals:
+            return chosen
+        occupied = bytearray(len(text) + 1)
+        for c in chosen:
+            occupied[c.start : c.end] = b"\x01" * c.length
+        added = []
+        for c in proposals:
+            if not any(occupied[c.start : c.end]) and not in_chain(c):
+                added.append(replace(c))
+                occupied[c.start : c.end] = b"\x01" * c.length
+        if not added:
+            return chosen
+        st["trained_names"] = {text[c.start : c.end] for c in added}
+        return self.consistency(text, st, chosen + added, lex, in_chain, only_names=st["trained_names"])
 
     def aliases(self, text: str, chosen: list[Cand]) -> dict[str, str]:
         """Short forms of organizations named in full in the article.

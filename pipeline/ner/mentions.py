@@ -29,9 +29,13 @@ def find_mentions(nlp: Language, bodies: list[str], batch_size: int = 32, share_
     if share_names and len(docs) > 1:
         shared = {}
         for doc in docs:
+            trained = doc._.zz.get("trained_names") or ()
             for s, e, label, _t in doc._.zz_mentions or []:
-                if label in ("OFFICIAL", "PERSON") and e - s >= 3:
-                    shared[doc._.zz["text"][s:e]] = label
+                name = doc._.zz["text"][s:e]
+                # the trained model's names are not carried to other articles:
+                # there they would come before the rules
+                if label in ("OFFICIAL", "PERSON") and e - s >= 3 and name not in trained:
+                    shared[name] = label
         consistency.shared_names = shared
         try:
             docs = [consistency(doc) for doc in docs]
