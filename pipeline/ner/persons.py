@@ -127,8 +127,8 @@ class Persons:
                 continue
             if not lex.surname_at(text, s) or not is_free(st, s, e):
                 continue  # no surname, or inside a quoted name (rule 6)
-            if not people.name_ok(text, s, e, lex, anchored=True):
-                continue  # 谢某, 苏女士, a post word as given name, an idiom
+            if not people.name_ok(text, s, e, lex, anchored=False):
+                continue  # 谢某, 苏女士, a post word or common word as given name, an idiom
             proposals.append(Cand(s, e, "PERSON", 2, "trained"))
         st["trained_persons"] = proposals
         return doc

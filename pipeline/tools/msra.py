@@ -119,10 +119,12 @@ def bmes_tags(sentence: Sentence) -> list[str]:
     return tags
 
 
-def load(wheel_dir: Path, split: str) -> list[Sentence]:
+def load(wheel_dir: Path, split: str, source: dict | None = None) -> list[Sentence]:
+    """The sentences of one split ("train" or "test"); `source` defaults to
+    the [msra] table of rules/ner/persons.toml."""
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, not {split!r}")
-    return parse(read_member(wheel_dir, split))
+    return parse(read_member(wheel_dir, split, source))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,11 +28,12 @@ def person_tags(sentence: msra.Sentence) -> list[str]:
     return msra.bmes_tags(only_persons)
 
 
-def train(wheel_dir: Path, out: Path, settings: dict, limit: int = 0, log=sys.stderr) -> dict:
-    """Train and write the model to `out` (via a temporary name); returns figures."""
+def train(wheel_dir: Path, out: Path, settings: dict, limit: int = 0, source: dict | None = None, log=None) -> dict:
+    """Train and write the model to `out` (via a temporary name); returns
+    figures. `source`: the [msra] table (default: rules/ner/persons.toml)."""
     import pycrfsuite
 
-    sentences = msra.load(wheel_dir, "train")
+    sentences = msra.load(wheel_dir, "train", source)
     if limit:
         sentences = sentences[:limit]
     started = time.perf_counter()
@@ -56,7 +57,7 @@ def train(wheel_dir: Path, out: Path, settings: dict, limit: int = 0, log=sys.st
                "seconds": round(seconds, 1), "bytes": out.stat().st_size,
                "iterations": trainer.logparser.last_iteration.get("num") if trainer.logparser.last_iteration else None}
     print(f"{out}: trained on {figures['sentences']} sentences ({figures['characters']} characters) "
-          f"in {figures['seconds']} s, {figures['bytes'] / 1e6:.1f} MB", file=log)
+          f"in {figures['seconds']} s, {figures['bytes'] / 1e6:.1f} MB", file=log or sys.stderr)
     return figures
 
 
