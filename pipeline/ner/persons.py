@@ -1,17 +1,20 @@
-"""Component `zz_persons`: a character CRF (python-crfsuite) that adds the
-persons the rules missed.
+"""Component `zz_persons`: a character CRF (python-crfsuite) that proposes
+the persons the rules missed.
 
 The model tags every character B/M/E/S-PER or O from window features (the
 characters at -2..+2 and the four bigrams around the character); it is
-trained on the MSRA corpus's persons by `make train`
-(:mod:`pipeline.tools.train_persons`). It sits between `zz_people` and
-`zz_consistency` and only *adds* PERSON candidates, under the gate of
-``rules/ner/persons.toml``: 2-4 Chinese characters starting with a known
-surname, where no rule candidate of any label overlaps, outside quoted names
-and title chains, and a full name by the rules' own test (not 谢某 or
-苏女士). It never adds or removes places or organizations. `zz_consistency`
-then treats the added name like any other: every occurrence in the article,
-and OFFICIAL when the rules give the name a post anywhere in it.
+trained on the persons of the MSRA corpus by `make train`
+(:mod:`pipeline.tools.train_persons`), and its weights are committed as
+``rules/ner/persons.crfsuite``. The pipe sits between `zz_people` and
+`zz_consistency` and writes its proposals to ``doc._.zz["trained_persons"]``
+under the gate of ``rules/ner/persons.toml``: 2-4 Chinese characters starting
+with a known surname, outside quoted names (rule 6), and a full name by the
+rules' own test for a name no post introduces (not 谢某 or 苏女士, not a
+common word). `zz_consistency` adds them after all its rule passes, only where
+nothing was found and outside title chains, then at the name's other
+occurrences in free text, OFFICIAL when the rules give the name a post in the
+article. So the model never adds, removes or relabels anything the rules
+found, places and organizations included.
 """
 
 from __future__ import annotations
