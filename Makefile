@@ -61,7 +61,7 @@ train: $(MSRA) | $(STAMP)
 extract: model
 	$(PY) -m pipeline extract $(RAW) $(OUT) --model $(MODEL) --jobs $(JOBS) --engine $(ENGINE) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
-test: model
+test: model $(MSRA)
 	bash scripts/ensure_chromium.sh >/dev/null
 	$(PY) -m pytest
 
