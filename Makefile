@@ -53,7 +53,7 @@ $(MODEL)/meta.json: $(GAZ)/places.meta.json $(wildcard rules/ner/*) $(wildcard p
 	$(PY) -m pipeline model $(MODEL)
 
 # Retrains the person model of zz_persons (rules/ner/persons.crfsuite, committed;
-# ~4 CPU minutes) from MSRA's train split; `make model` then builds it in.
+# ~10 CPU minutes) from MSRA's train split; `make model` then builds it in.
 train: $(MSRA) | $(STAMP)
 	$(PY) -m pipeline.tools.train_persons $(WHEELS) rules/ner/persons.crfsuite
 

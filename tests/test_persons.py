@@ -121,6 +121,9 @@ def test_training_keeps_only_persons_and_writes_a_model_that_tags(tmp_path):
     tagger = pycrfsuite.Tagger()
     tagger.open(str(out))
     assert person_spans(tagger.tag(char_features("昨天王建国在长沙说"))) == [(2, 5)]
+    again = tmp_path / "again.crfsuite"
+    train(tmp_path, again, settings, source=source, log=open("/dev/null", "w"))
+    assert again.read_bytes() == out.read_bytes()  # make train reproduces the committed weights
 
 
 # ---------------------------------------------------------------- the pipe in the built model
