@@ -5,6 +5,7 @@ patterns (路, 小区, 广场, 山, 江, 桥 …)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,6 +73,18 @@ class Places(JsonState):
             if strong:
                 levels[name] = min(levels.get(name, 99), level)
 
+        freq = {}
+        for line in gz.load_lines(Path(gaz_dir) / gz.WORDS_FILE):
+            w, f = line.split("\t")
+            freq[w] = int(f)
+        everyday = int(cfg.get("everyday_word_freq", 20000))
+        dictionary = gz.load_dictionary(Path(gaz_dir) / gz.DICTIONARY_FILE) if (Path(gaz_dir) / gz.DICTIONARY_FILE).exists() else {}
+        name_tags = set(cfg.get("name_tags", []))
+
+        def is_everyday(word: str) -> bool:
+            """A frequent word, or one jieba lists as an ordinary word (同心 n, 安定 v)."""
+            tag = dictionary.get(word, (0, None))[1]
+            return freq.get(word, 0) >= everyday or (tag is not None and tag not in name_tags)
         for name, level, form, code in gz.load(gaz_dir):
             if len(name) < 2 or name in full_stop:
                 continue
@@ -94,21 +107,23 @@ class Places(JsonState):
             elif level in (0, 1, 9, 10):
                 add(name, True, level=level if level < 9 else 0)
             elif level == 2:
-                if code.startswith(self.home_province):
+                # a county's short form reads alone in the home province, and
+                # anywhere when it is no everyday word (宜都, 吉首; not 和平, 东方)
+                if code.startswith(self.home_province) or not is_everyday(name):
                     add(name, True, level=level)
+                else:
+                    add(name, False)
             elif level == 3 and code.startswith(self.home_prefecture):
                 add(name, False)
         for name in cfg["regions"]:
             add(name, True, level=0)
+        for name in cfg.get("weak_regions", []):
+            add(name, False)
         # a township or village whose name is an everyday word (农村, 乡村)
         # needs a place context like any weak name
-        freq = {}
-        for line in gz.load_lines(Path(gaz_dir) / gz.WORDS_FILE):
-            w, f = line.split("\t")
-            freq[w] = int(f)
         bad_start = set(read_toml(rules_dir / "text.toml").get("bad_stem_start", ""))
         for k, v in entries.items():
-            if v[0] and levels.get(k, 99) >= 3 and (freq.get(k, 0) >= 20000 or k[0] in bad_start):
+            if v[0] and levels.get(k, 99) >= 3 and (freq.get(k, 0) >= everyday or k[0] in bad_start):
                 v[0] = 0
                 v[1] = 1
         strong = sorted(k for k, v in entries.items() if v[0])
@@ -138,6 +153,13 @@ class Places(JsonState):
         self.suffix_re = alternation(self.suffix_rules)
         self.area_words = longest_first(self.cfg["area_words"])
         self.adjective_after = longest_first(self.cfg.get("adjective_after", []))
+        self.name_tags = set(self.cfg.get("name_tags", []))
+        self.never_begin_tags = set(self.cfg.get("never_begin_tags", []))
+        self.single_never_tags = set(self.cfg.get("single_never_tags", []))
+        self.noun_tags = set(self.cfg.get("noun_tags", []))
+        self.direction_chars = set(self.cfg.get("direction_chars", ""))
+        self.count_stem = re.compile(self.cfg.get("count_stem", "(?!)"))
+        self.description_words = longest_first(self.cfg.get("description_words", []))
 
     def lookup(self, s: str) -> str | None:
         if s in self.strong:
@@ -168,7 +190,14 @@ class Places(JsonState):
                 kind = self.lookup(s)
                 if not kind or not is_bound(st, i + L):
                     continue
+                # a short form or weak name never begins or ends inside a word
+                # (重大安全: no 大安; 市中心: no 市中)
+                if (kind == "weak" or s not in self.full) and lexicon_of(self.nlp).inside_word(st, i, i + L):
+                    continue
                 if kind == "strong":
+                    # 泉州市区: the city, then 市区 (an area word holding the name's last character)
+                    if L > 2 and text[i + L - 1 : i + L + 1] in self.area_words and self.lookup(s[:-1]) == "strong":
+                        L, s = L - 1, s[:-1]
                     cands.append(Cand(i, i + L, "PLACE", 2, "gaz" if s in self.full else "gaz-short"))
                     break
                 cands.append(Cand(i, i + L, "PLACE", 1, "gaz-weak", weak=True))
@@ -232,7 +261,9 @@ class Places(JsonState):
             # unless it already ends with that suffix (某某大桥桥面)
             if any(c.end == p and c.label == "PLACE" and text.endswith(suffix[-1], 0, p) for c in cands):
                 continue
-            own = [c for c in cands if c.end == p and c.label == "PLACE" and not c.weak and p - c.start <= mx and c.start >= p - k]
+            # (an administrative unit is no part of the next name: 城关镇 + 河西社区)
+            own = [c for c in cands if c.end == p and c.label == "PLACE" and not c.weak and p - c.start <= mx
+                   and c.start >= p - k and not self._admin_unit(text[c.start : c.end])]
             if own:
                 c = max(own, key=lambda x: x.length)
                 prev, start = c, c.start
@@ -279,6 +310,15 @@ class Places(JsonState):
                     break
                 start += 2
                 first = text[start : start + 2]
+            start = self._past_function_word(text, start, p, q, mn, lex)
+            if start is not None:
+                start = self._past_admin_units(text, start, p, cands)
+            if start is None or p - start < mn or self._generic_noun(text[start:q], lex):
+                continue
+            if self.count_stem.search(text, start, p) or any(text.startswith(w, start) for w in self.description_words):
+                continue  # 二类小区, 第一届广场; 示范村, 老旧小区: a kind of place, no name
+            if lex.inside_word(st, start, start):
+                continue  # the name would begin inside a word (村民和乡友: no 民和乡)
             stem = text[start:p]
             if not self._stem_ok(stem, suffix, mn, lex, orgs) or not is_bound(st, start):
                 continue
@@ -317,7 +357,60 @@ class Places(JsonState):
             if prev is not None and prev.weak:
                 prev.weak = False
                 prev.prio = 2
-            cands.append(Cand(start, q, "PLACE", 2, "suffix"))
+            # a residence word (某某村民) names the place before it, itself outside
+            cands.append(Cand(start, p if mode == "before" else q, "PLACE", 2, "suffix"))
+
+    def _admin_unit(self, name: str) -> bool:
+        """A name of an administrative unit (某某镇, 某某街道, 某某区)."""
+        return any(name.endswith(w) and len(name) > len(w) for w in self.admin_suffixes)
+
+    def _past_admin_units(self, text: str, start: int, p: int, cands: list[Cand]) -> int:
+        """A name never runs across the end of an administrative unit printed
+        before it (永丰镇旗岭村 is 永丰镇 + 旗岭村, not 永丰镇旗岭 + 村)."""
+        for c in cands:
+            if (c.label == "PLACE" and not c.weak and start <= c.start and start < c.end <= p
+                    and self._admin_unit(text[c.start : c.end])):
+                start = max(start, c.end)
+        return start
+
+    def _generic_noun(self, name: str, lex: Lexicon) -> bool:
+        """A name the dictionary lists as a common noun is none (水泥路, 山路,
+        示范村, 住宅小区); one it lists as a name stays (中山路 ns, 建设路 nt)."""
+        tag = lex.segmenter.tag(name)
+        return tag is not None and tag not in self.name_tags and self.lookup(name) is None
+
+    def _past_function_word(self, text: str, start: int, p: int, q: int, mn: int, lex: Lexicon) -> int | None:
+        """Where the name begins: after the last word of the stem that a name
+        never holds (游客沿中山路 -> 中山路, 村民以荒山 -> 荒山, 小孩横穿马路 -> 马路);
+        None when such a word ends right before the suffix (修通路, 清理水塘),
+        unless the whole name is a known one (建设路 nt, a gazetteer place)."""
+        if self.lookup(text[start:q]) is not None or lex.segmenter.tag(text[start:q]) in self.name_tags:
+            return start
+        begin = start
+        previous = None  # the tag of the word before
+        for s, e in lex.segmenter.cut(text[start:p]):
+            word = text[start + s : start + e]
+            # a place the gazetteer knows is no function word, whatever jieba
+            # tags it (天元 q, 大同 d)
+            tag = "ns" if self.lookup(word) is not None else lex.segmenter.tag(word)
+            # a one-character word counts as a preposition, pronoun or the like
+            # (沿, 以, 这), as a measure word after a number or pronoun (这段),
+            # as a verb when no noun stands before it (称某某大道, 村里修路);
+            # after a noun it may well be a name's last character (董家墩, 郭家)
+            if tag in self.never_begin_tags and (
+                e - s > 1
+                or tag in self.single_never_tags
+                # a locality word first, as 沿某某路 (but 朝阳后街; and a direction
+                # begins many names: 西杨安浜, 东环路)
+                or (tag == "f" and s == 0 and word not in self.direction_chars)
+                or (tag == "q" and previous in ("m", "r"))
+                or (tag == "v" and previous not in self.noun_tags)
+            ):
+                begin = start + e
+            previous = tag
+        if begin == p:
+            return None
+        return begin
 
     def _stem_ok(self, stem: str, suffix: str, mn: int, lex: Lexicon, orgs) -> bool:
         if len(stem) < mn:
