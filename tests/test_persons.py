@@ -106,9 +106,9 @@ def test_training_keeps_only_persons_and_writes_a_model_that_tags(tmp_path):
     import pycrfsuite
 
     lines = []
-    for given in ("小明", "建国", "秀英", "卫东", "丽华", "国强"):
+    for given_name in ("小明", "建国", "秀英", "卫东", "丽华", "国强"):
         for surname in "王李张刘陈杨":
-            sentence = f"昨天{surname}{given}在长沙说"
+            sentence = f"昨天{surname}{given_name}在长沙说"
             lines.append(as_lines(sentence, ["O", "O", "B-PER", "M-PER", "E-PER", "O", "B-LOC", "E-LOC", "O"]))
     source = fake_wheel(tmp_path, "".join(lines), SNIPPET)
     first = msra.load(tmp_path, "train", source)[0]
@@ -199,3 +199,18 @@ def test_offsets_are_exact_and_mentions_never_overlap_with_the_model(nlp, parts)
             assert body[m.start : m.end] == m.text and m.label in ner.LABELS
             assert m.start >= last and m.end > m.start
             last = m.end
+
+
+def test_the_msra_scorer_counts_exact_spans_with_mapped_labels(nlp):
+    from pipeline.tools.evaluation import msra as scorer
+
+    sentences = [
+        msra.Sentence("王小明在河边钓鱼时发现有人落水。", ((0, 3, "PER"),)),
+        msra.Sentence("副市长王建华出席会议。", ((3, 6, "PER"),)),
+        msra.Sentence("克林顿访问北京。", ((0, 3, "PER"), (5, 7, "LOC"))),
+    ]
+    score = scorer.score_msra(nlp, sentences)
+    assert score.counts["PER", "tp"] == 2 and score.counts["PER", "fn"] == 1  # OFFICIAL and PERSON are PER
+    assert score.gate_share == 2 / 3  # 克林顿 starts with no surname: the gate never lets it through
+    figures = score.figures()
+    assert figures["labels"]["PER"]["recall"] == score.recall("PER") and figures["sentences"] == 3
