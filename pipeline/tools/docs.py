@@ -289,8 +289,10 @@ def msra(src: Sources) -> str:
     per, loc, org = (m["labels"][k] for k in ("PER", "LOC", "ORG"))
     return (f"On the MSRA test split ({m['sentences']:,} sentences of national news, {m['chars']:,} characters, "
             f"one sentence a body; `make eval`) the NER recalls {_f(per['recall'])} of the persons "
-            f"(precision {_f(per['precision'])}); {m['gate_share']:.1%} of them are names the trained pipe may add "
-            f"(2-4 characters from a surname). Places and organizations follow other conventions there, "
+            f"(precision {_f(per['precision'])})"
+            + ("" if m.get("gate_share") is None else
+               f"; {m['gate_share']:.1%} of them are names the trained pipe may add (2-4 characters from a surname)")
+            + ". Places and organizations follow other conventions there, "
             f"a trend only: recall {_f(loc['recall'])} and {_f(org['recall'])}.")
 
 

@@ -40,7 +40,7 @@ class MsraScore:
     characters: int
     seconds: float
     counts: Counter  # (label, "tp"|"fp"|"fn") -> n
-    gate_share: float  # share of the gold persons the trained pipe's gate lets through
+    gate_share: float | None  # share of the gold persons the trained pipe's gate lets through (None: no such pipe)
 
     def recall(self, label: str) -> float:
         tp, fn = self.counts[label, "tp"], self.counts[label, "fn"]
@@ -77,9 +77,10 @@ def score_msra(nlp, sentences: list[msra.Sentence]) -> MsraScore:
             counts[label, "fp"] += len(p - g)
             counts[label, "fn"] += len(g - p)
     persons = [(s.text, a, b) for s in sentences for a, b, label in s.spans if label == "PER"]
-    gated = sum(1 for text, a, b in persons if passes_gate(nlp, text, a, b))
-    return MsraScore(len(sentences), sum(len(s.text) for s in sentences), seconds, counts,
-                     gated / len(persons) if persons else 0.0)
+    share = None
+    if "zz_persons" in nlp.pipe_names and persons:
+        share = sum(1 for text, a, b in persons if passes_gate(nlp, text, a, b)) / len(persons)
+    return MsraScore(len(sentences), sum(len(s.text) for s in sentences), seconds, counts, share)
 
 
 def passes_gate(nlp, text: str, start: int, end: int) -> bool:
@@ -99,7 +100,8 @@ def render_msra(score: MsraScore, what: str) -> str:
     for label in ("PER", "LOC", "ORG"):
         gold = score.counts[label, "tp"] + score.counts[label, "fn"]
         lines.append(f"{label:<5}  {gold:<6}  {score.recall(label):.3f}  {score.precision(label):.3f}")
-    lines.append(f"persons the trained pipe's gate lets through (2-4 characters from a surname): {score.gate_share:.3f}")
+    if score.gate_share is not None:
+        lines.append(f"persons the trained pipe's gate lets through (2-4 characters from a surname): {score.gate_share:.3f}")
     return "\n".join(lines)
 
 
