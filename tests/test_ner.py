@@ -528,3 +528,9 @@ def test_a_short_full_name_never_begins_inside_a_word(nlp):
 def test_a_directional_street_and_a_verb_inside_a_name(nlp):
     assert ("中山中路", "PLACE") in found(nlp, "10时左右,中山中路游客来来往往。")
     assert ("新星南路", "PLACE") in found(nlp, "群众报警,称新星南路有人偷窃。")
+
+
+def test_a_community_named_after_a_street_or_estate_is_one_place(nlp):
+    assert ("新华街社区", "PLACE") in found(nlp, "群丰镇新华街社区组织居民打扫卫生。")
+    # a county before a short name is no village of that name (炎陵县中村)
+    assert not [m for m in found(nlp, "茶陵县中村的路修好了。") if m == ("茶陵县中村", "PLACE")]

@@ -323,7 +323,7 @@ class Places(JsonState):
             if self.count_stem.search(text, start, p) or any(text.startswith(w, start) for w in self.description_words):
                 continue  # 二类小区, 第一届广场; 示范村, 老旧小区: a kind of place, no name
             if lex.inside_word(st, start, start) and not any(
-                    c.end == start and c.label == "PLACE" and not c.weak for c in cands):
+                    c.end == start and c.label in ("PLACE", "ORG") and not c.weak for c in cands):
                 continue  # the name would begin inside a word (村民和乡友: no 民和乡; but 长冈乡长冈村)
             stem = text[start:p]
             if not self._stem_ok(stem, suffix, mn, lex, orgs) or not is_bound(st, start):
@@ -357,9 +357,10 @@ class Places(JsonState):
             if lex.freq(text[start:q]) >= 20000 and self.lookup(text[start:q]) is None and suffix not in self.street_suffixes:
                 continue  # 大山, 老旧小区: everyday words
             if suffix in self.admin_suffixes and any(
-                c.label == "PLACE" and not c.weak and start <= c.start and c.end <= p and c.length >= 2 for c in cands
+                c.label == "PLACE" and not c.weak and start <= c.start and c.end <= p and c.length >= 2
+                and self._admin_unit(text[c.start : c.end]) for c in cands
             ):
-                continue  # 炎陵县中村: the county, then a name too short
+                continue  # 炎陵县中村: the county, then a name too short (but 黄康街社区, 柳子山社区)
             if prev is not None and prev.weak:
                 prev.weak = False
                 prev.prio = 2
