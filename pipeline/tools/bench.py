@@ -548,7 +548,7 @@ def time_stages(raw: Path, model: Path | None) -> dict:
     seconds["structure (whole)"] = s
     issues = [i for i in issues if isinstance(i, Issue)]
     result: dict = {"files": len(paths), "chars": sum(len(s.text) for s in sources)}
-    if model is not None and (ROOT / "pipeline" / "ner.py").exists():
+    if model is not None and (ROOT / "pipeline" / "ner").is_dir():
         try:
             from pipeline.ner import find_mentions, load_model
 

@@ -1,0 +1,165 @@
+"""Component `zz_lexicon`: shared lexical knowledge (surnames, word
+frequencies, idioms, function characters, deictic words); marks quoted names
+(ANNOTATION.md rule 6) and word edges for the components after it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline import gazetteer as gz
+
+from .common import QUOTE_PAIRS, QUOTE_SAME, JsonState, is_cjk, longest_first, read_toml
+
+
+class Lexicon(JsonState):
+    def __init__(self, nlp: Language, name: str, use_word_boundaries: bool):
+        self.nlp = nlp
+        self.name = name
+        self.use_word_boundaries = use_word_boundaries
+        self.data = {}
+        self.ready = False
+
+    def load_rules(self, rules_dir: Path, gaz_dir: Path) -> None:
+        text = read_toml(rules_dir / "text.toml")
+        names = read_toml(rules_dir / "names.toml")
+        surnames = gz.load_lines(gaz_dir / gz.SURNAMES_FILE)
+        surnames += [c for c in names.get("extra_surnames", "")]
+        words = {}
+        for line in gz.load_lines(gaz_dir / gz.WORDS_FILE):
+            w, f = line.split("\t")
+            words[w] = int(f)
+        self.data = {
+            "text": text,
+            "names": names,
+            "surnames": sorted(set(surnames)),
+            "words": words,
+            "idioms": gz.load_lines(gaz_dir / gz.IDIOMS_FILE),
+            "function_words": gz.load_lines(gaz_dir / gz.FUNCTION_WORDS_FILE),
+        }
+        self._setup()
+
+    def _setup(self) -> None:
+        d = self.data
+        t = d["text"]
+        self.stem_stop = set(t["stem_stop_chars"])
+        self.never_given = set(t["never_given_chars"])
+        self.never_first_given = set(t.get("never_first_given", ""))
+        self.weak_never_given = set(t.get("weak_never_given_chars", ""))
+        self.stem_breakers = longest_first(t.get("stem_breakers", []))
+        self.bad_stem_start = set(t.get("bad_stem_start", ""))
+        # words that never begin a name (jieba's verbs, adverbs, prepositions …)
+        # plus the lead-in verbs; single characters only from the curated lists
+        self.function_words = {w for w in d.get("function_words", []) if len(w) >= 2} | set(t["lead_in_verbs"])
+        self.lead_chars = self.stem_stop | set(t.get("lead_chars", ""))
+        self.function_chars = {w for w in d.get("function_words", []) if len(w) == 1}
+        self.deictic = longest_first(t["deictic_words"])
+        self.lead_in = longest_first(t["lead_in_verbs"])
+        self.clause_punct = set(t["clause_punct"])
+        self.single_surnames = {s for s in d["surnames"] if len(s) == 1}
+        self.compound_surnames = {s for s in d["surnames"] if len(s) == 2}
+        self.words = d["words"]
+        self.idioms = set(d["idioms"])
+        self.idiom_lengths = sorted({len(w) for w in self.idioms}, reverse=True)
+        n = d["names"]
+        self.max_given = int(n.get("max_given", 2))
+        self.common_word_freq = int(n.get("common_word_freq", 200000))
+        self.common_given_freq = int(n.get("common_given_freq", 1000000))
+        self.ambiguous_surnames = set(n.get("ambiguous_surnames", ""))
+        self.hidden_given = set(n.get("hidden_given", []))
+        self.doctrine_after = longest_first(n.get("doctrine_after", []))
+        self.post_after = longest_first(n.get("post_after", []))
+        self.follow_verbs = longest_first(n.get("follow_verbs", []))
+        self.ready = True
+
+    # -- helpers used by the other components
+
+    def freq(self, w: str) -> int:
+        return self.words.get(w, 0)
+
+    def is_name_char(self, ch: str) -> bool:
+        return is_cjk(ch) and ch not in self.stem_stop
+
+    def idiom_spans(self, text: str, lo: int, hi: int):
+        """Idioms in text[lo:hi], leftmost-longest and not overlapping (as a
+        regex alternation of them, longest first, would find them), by set
+        lookups: an alternation of ~30,000 idioms is slow to run."""
+        k = lo
+        while k < hi:
+            for length in self.idiom_lengths:
+                if k + length <= hi and text[k : k + length] in self.idioms:
+                    yield k, k + length
+                    k += length
+                    break
+            else:
+                k += 1
+
+    def surname_at(self, text: str, i: int) -> int:
+        """Length of the surname starting at i (0 if none)."""
+        if text[i : i + 2] in self.compound_surnames:
+            return 2
+        if i < len(text) and text[i] in self.single_surnames:
+            return 1
+        return 0
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        n = len(text)
+        state = {"text": text, "cands": [], "chains": [], "quotes": [], "blocked": bytearray(n), "bounds": None}
+        seg = getattr(self.nlp.tokenizer, "segmenter", "char")
+        if self.use_word_boundaries and str(seg) != "char":
+            bounds = set()
+            for tok in doc:
+                bounds.add(tok.idx)
+                bounds.add(tok.idx + len(tok.text))
+            state["bounds"] = bounds
+        self._mark_quotes(text, state)
+        doc._.zz = state
+        return doc
+
+    def _mark_quotes(self, text: str, state: dict) -> None:
+        """Quoted names (short, no clause punctuation) are blocked: rule 6."""
+        n = len(text)
+        i = 0
+        open_same: dict[str, int] = {}
+        pairs = []
+        while i < n:
+            ch = text[i]
+            if ch == "\n":
+                open_same.clear()
+            if ch in QUOTE_PAIRS:
+                j = text.find(QUOTE_PAIRS[ch], i + 1)
+                nl = text.find("\n", i + 1)
+                if j != -1 and (nl == -1 or j < nl):
+                    pairs.append((i, j + 1, ch))
+                    if ch == "《":
+                        i = j + 1
+                        continue
+            elif ch in QUOTE_SAME:
+                if ch in open_same:
+                    pairs.append((open_same.pop(ch), i + 1, ch))
+                else:
+                    open_same[ch] = i
+            i += 1
+        blocked = state["blocked"]
+        for s, e, ch in pairs:
+            inner = text[s + 1 : e - 1]
+            if not inner:
+                continue
+            namelike = ch == "《" or (len(inner) <= 25 and not re.search(r"[，。！？；,.!?;：:]", inner))
+            state["quotes"].append((s, e, namelike))
+            if namelike:
+                for k in range(s, e):
+                    blocked[k] = 1
+
+
+@Language.factory("zz_lexicon", default_config={"use_word_boundaries": True})
+def make_lexicon(nlp: Language, name: str, use_word_boundaries: bool):
+    return Lexicon(nlp, name, use_word_boundaries)
+
+
+def lexicon_of(nlp: Language) -> Lexicon:
+    return nlp.get_pipe("zz_lexicon")
