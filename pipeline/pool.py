@@ -29,6 +29,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
+# Seconds one task may take before it is stopped (`make extract` files: an
+# issue takes well under a second, the largest file read about 15 s).
+DEFAULT_BUDGET = 60.0
 # A process that dies before it is ready (while building its worker) this many
 # times in a row means no process can start: the run stops with the reason.
 MAX_START_FAILURES = 3
