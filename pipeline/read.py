@@ -20,6 +20,7 @@ import hashlib
 import html
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,8 @@ _SPACE_CHARS = regex.compile(r"\s")
 MOSTLY_FOREIGN = 0.5
 # UTF-16 without a byte-order mark is accepted only when nearly all of it reads as text.
 UTF16_MAX_FOREIGN = 0.05
+# A UTF-16 text after a BOM may have this share of unassigned or private-use characters.
+MAX_UNASSIGNED = 0.02
 SAMPLE_CHARS = 65536  # the share of foreign or control characters is measured on this much text
 
 
@@ -167,15 +170,29 @@ def decode_issue_bytes(data: bytes) -> tuple[str, str, tuple[str, ...]]:
 
 
 def _decode_utf16_with_bom(data: bytes) -> str:
+    """UTF-16 after its BOM; refused when what follows is no UTF-16 text (the
+    two bytes FF FE or FE FF begin binary files too)."""
+    bom = data[:2].hex(" ").upper()
     try:
         text = data.decode("utf-16")
     except UnicodeDecodeError as err:
-        raise ReadError(f"broken UTF-16 at byte {err.start}") from None
-    share = foreign_share(text)
-    if share > MOSTLY_FOREIGN:  # FF FE or FE FF followed by anything but text
-        raise ReadError(f"not text: starts with a UTF-16 byte-order mark ({data[:2].hex(' ').upper()}), "
-                        f"but {share:.0%} of what follows decodes to characters no Chinese text has")
+        if err.start > 64 and unassigned_share(data[: err.start - err.start % 2].decode("utf-16")) <= MAX_UNASSIGNED:
+            raise ReadError(f"broken UTF-16 at byte {err.start}") from None
+        raise ReadError(f"not text: starts with a UTF-16 byte-order mark ({bom}), "
+                        f"but is no UTF-16 (invalid at byte {err.start})") from None
+    share = unassigned_share(text)
+    if share > MAX_UNASSIGNED:
+        raise ReadError(f"not text: starts with a UTF-16 byte-order mark ({bom}), but {share:.0%} of what "
+                        "follows decodes to unassigned or private-use characters")
     return text
+
+
+def unassigned_share(text: str) -> float:
+    """Share of the characters (of the first SAMPLE_CHARS) that no text of any
+    language has: unassigned code points and private use. Random bytes read as
+    UTF-16 give about a quarter; text in any script, none."""
+    sample = text[:SAMPLE_CHARS]
+    return sum(unicodedata.category(c) in ("Cn", "Co") for c in sample) / len(sample) if sample else 0.0
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
