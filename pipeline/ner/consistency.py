@@ -6,6 +6,8 @@ a name found once is found at every occurrence), and writes `doc.ents` plus
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .common import Cand, JsonState, is_free, longest_first, read_toml
+from .common import Cand, CandIndex, JsonState, is_free, longest_first, read_toml
 from .edges import free_or_inner_quotes, trim_lead_in
 from .lexicon import lexicon_of
 
@@ -48,10 +50,7 @@ class Consistency(JsonState):
         st = doc._.zz
         text = st["text"]
         cands: list[Cand] = [replace(c) for c in st["cands"]]
-        chains = st["chains"]
-
-        def in_chain(c: Cand) -> bool:
-            return any(cs <= c.start and c.end <= ns for cs, ns in chains)
+        in_chain = _ChainCover(st["chains"]).holds
 
         cands = [c for c in cands if not (c.label in ("ORG", "PLACE") and in_chain(c))]
         cands = [c for c in cands if not (c.label == "PLACE" and any(text.startswith(w, c.end) for w in places.adjective_after))]
@@ -93,11 +92,12 @@ class Consistency(JsonState):
                 c.weak = False
                 c.prio = 1
         # lists ending in 等街道 / 两区: every weak item is confirmed
+        index = CandIndex(cands)
         for tail in self.list_tails:
             for m in re.finditer(re.escape(tail), text):
                 pos = m.start()
                 while True:
-                    hit = [c for c in cands if c.end == pos and c.label == "PLACE"]
+                    hit = [c for c in index.ending(pos) if c.label == "PLACE"]
                     if not hit:
                         break
                     c = max(hit, key=lambda x: x.length)
@@ -143,12 +143,14 @@ class Consistency(JsonState):
             if c.label == "PERSON" and people.get(text[c.start : c.end]) == "OFFICIAL":
                 c.label = "OFFICIAL"
         extra: list[Cand] = []
+        placed = CandIndex(list(chosen))  # chosen, then extra, as they are placed
+        removed: set[int] = set()  # ids of the cands a longer string replaced
 
         def add_all(s: str, label: str, prio: int, src: str, check_name: bool) -> None:
             i = text.find(s)
             while i != -1:
                 j = i + len(s)
-                inside = [c for c in chosen + extra if c.start < j and c.end > i]
+                inside = [c for c in placed.overlapping(i, j) if id(c) not in removed]
                 # a longer string may replace places/organizations inside it
                 replace = bool(inside) and all(
                     c.start >= i and c.end <= j and c.label in ("PLACE", "ORG") and c.length < j - i and c.prio < 3
@@ -167,14 +169,16 @@ class Consistency(JsonState):
                     tmp = Cand(i, j, label, prio, src)
                     if ok and not in_chain(tmp):
                         for c in inside if replace else ():
-                            (chosen if c in chosen else extra).remove(c)
+                            removed.add(id(c))
                         extra.append(tmp)
+                        placed.cands.append(tmp)
                         for k in range(i, j):
                             occupied[k] = 1
                 i = text.find(s, i + 1)
 
         for name in sorted(people, key=len, reverse=True):
             add_all(name, people[name], 3, "same-name", True)
+        chosen = [c for c in chosen if id(c) not in removed]
         strings: dict[str, str] = {}
         places: Places = self.nlp.get_pipe("zz_places")
         for c in chosen:
@@ -188,7 +192,7 @@ class Consistency(JsonState):
             strings.setdefault(alias, label)
         for s in sorted(strings, key=len, reverse=True):
             add_all(s, strings[s], 1, "same-string", False)
-        return chosen + extra
+        return [c for c in chosen + extra if id(c) not in removed]
 
     def aliases(self, text: str, chosen: list[Cand]) -> dict[str, str]:
         """Short forms of organizations named in full in the article.
@@ -303,6 +307,21 @@ class Consistency(JsonState):
                     continue
                 extra.append(Cand(s, e, top, 1, "list-prop"))
         return chosen + extra
+
+
+class _ChainCover:
+    """Does a title chain hold a candidate? A lookup in the chains sorted by
+    start, with the furthest end reached so far (a scan of all chains for
+    each candidate made a text full of posts quadratic)."""
+
+    def __init__(self, chains: list[tuple[int, int]]):
+        ordered = sorted(chains)
+        self.starts = [cs for cs, _ in ordered]
+        self.reach = list(itertools.accumulate((ns for _, ns in ordered), max))
+
+    def holds(self, c: Cand) -> bool:
+        k = bisect.bisect_right(self.starts, c.start)
+        return k > 0 and self.reach[k - 1] >= c.end
 
 
 @Language.factory("zz_consistency", default_config={})

@@ -58,6 +58,10 @@ class Lexicon(JsonState):
         self.function_chars = {w for w in d.get("function_words", []) if len(w) == 1}
         self.deictic = longest_first(t["deictic_words"])
         self.lead_in = longest_first(t["lead_in_verbs"])
+        # the words `edges.cut_after_verbs` cuts a name after, by length
+        self.cut_words: dict[int, frozenset[str]] = {}
+        for w in self.lead_in + self.stem_breakers + self.deictic:
+            self.cut_words[len(w)] = self.cut_words.get(len(w), frozenset()) | {w}
         self.clause_punct = set(t["clause_punct"])
         self.single_surnames = {s for s in d["surnames"] if len(s) == 1}
         self.compound_surnames = {s for s in d["surnames"] if len(s) == 2}
@@ -126,14 +130,22 @@ class Lexicon(JsonState):
         i = 0
         open_same: dict[str, int] = {}
         pairs = []
+        following: dict[str, int] = {}  # char -> its next place after i (n: none), found once per stretch
+
+        def next_at(ch: str, i: int) -> int:
+            at = following.get(ch)
+            if at is None or at <= i:
+                at = text.find(ch, i + 1)
+                following[ch] = at = n if at == -1 else at
+            return at
+
         while i < n:
             ch = text[i]
             if ch == "\n":
                 open_same.clear()
             if ch in QUOTE_PAIRS:
-                j = text.find(QUOTE_PAIRS[ch], i + 1)
-                nl = text.find("\n", i + 1)
-                if j != -1 and (nl == -1 or j < nl):
+                j = next_at(QUOTE_PAIRS[ch], i)
+                if j < next_at("\n", i) and j < n:
                     pairs.append((i, j + 1, ch))
                     if ch == "《":
                         i = j + 1
@@ -146,10 +158,10 @@ class Lexicon(JsonState):
             i += 1
         blocked = state["blocked"]
         for s, e, ch in pairs:
-            inner = text[s + 1 : e - 1]
-            if not inner:
-                continue
-            namelike = ch == "《" or (len(inner) <= 25 and not re.search(r"[，。！？；,.!?;：:]", inner))
+            if e - s <= 2:
+                continue  # nothing inside
+            # (the length first: quotes opened many times and closed once overlap)
+            namelike = ch == "《" or (e - s - 2 <= 25 and not re.search(r"[，。！？；,.!?;：:]", text[s + 1 : e - 1]))
             state["quotes"].append((s, e, namelike))
             if namelike:
                 for k in range(s, e):

@@ -16,8 +16,10 @@ from pipeline import gazetteer as gz
 from .common import (
     CN_NUMERALS,
     Cand,
+    CandIndex,
     JsonState,
     alternation,
+    cand_index,
     is_bound,
     is_cjk,
     longest_first,
@@ -173,21 +175,22 @@ class Places(JsonState):
                     break
                 cands.append(Cand(i, i + L, "PLACE", 1, "gaz-weak", weak=True))
 
-    def _ends_at(self, cands: list[Cand], pos: int, labels=("PLACE", "ORG")) -> Cand | None:
+    def _ends_at(self, cands: CandIndex, pos: int, labels=("PLACE", "ORG")) -> Cand | None:
         best = None
-        for c in cands:
-            if c.end == pos and c.label in labels and not c.weak:
+        for c in cands.ending(pos):
+            if c.label in labels and not c.weak:
                 if best is None or c.length > best.length:
                     best = c
         if best is None:
-            for c in cands:
-                if c.end == pos and c.label in labels:
+            for c in cands.ending(pos):
+                if c.label in labels:
                     if best is None or c.length > best.length:
                         best = c
         return best
 
     def suffix_cands(self, text: str, st: dict, cands: list[Cand], lex: Lexicon) -> None:
         blocked = st["blocked"]
+        index = cand_index(st)
         people = self.nlp.get_pipe("zz_people")
         n = len(text)
         for m in self.suffix_re.finditer(text):
@@ -208,7 +211,7 @@ class Places(JsonState):
                     if not any(text.startswith(a, q) for a in self.area_words):
                         continue
             if mode == "place":
-                c = self._ends_at(cands, p, ("PLACE",))
+                c = self._ends_at(index, p, ("PLACE",))
                 if c is None or c.weak:
                     continue
                 cands.append(Cand(c.start, q, "PLACE", 2, "station"))
@@ -217,7 +220,7 @@ class Places(JsonState):
             while k < mx + 4 and p - k - 1 >= 0 and is_stem_char(text, p - k - 1, lex) and not blocked[p - k - 1]:
                 k += 1
             # a gazetteer name already ends here: no longer suffix name (地处某某区)
-            if any(c.end == q and c.src.startswith("gaz") and not c.weak and c.start > p - k for c in cands):
+            if any(c.src.startswith("gaz") and not c.weak and c.start > p - k for c in index.ending(q)):
                 continue
             orgs = self.nlp.get_pipe("zz_orgs")
             whole = trim_lead_in(text, p - k, p - mn, lex)
@@ -230,9 +233,9 @@ class Places(JsonState):
             start = None
             # a place right before the suffix is the name itself (某某花园小区),
             # unless it already ends with that suffix (某某大桥桥面)
-            if any(c.end == p and c.label == "PLACE" and text.endswith(suffix[-1], 0, p) for c in cands):
+            if any(c.label == "PLACE" and text.endswith(suffix[-1], 0, p) for c in index.ending(p)):
                 continue
-            own = [c for c in cands if c.end == p and c.label == "PLACE" and not c.weak and p - c.start <= mx and c.start >= p - k]
+            own = [c for c in index.ending(p) if c.label == "PLACE" and not c.weak and p - c.start <= mx and c.start >= p - k]
             if own:
                 c = max(own, key=lambda x: x.length)
                 prev, start = c, c.start
@@ -240,7 +243,7 @@ class Places(JsonState):
             for s in range(p - mn, p - min(k, mx + 4) - 1, -1):
                 if prev is not None:
                     break
-                c = self._ends_at(cands, s, ("PLACE", "ORG"))
+                c = self._ends_at(index, s, ("PLACE", "ORG"))
                 if c is None:
                     continue
                 if c.src == "suffix" and c.length <= 2:
@@ -263,7 +266,7 @@ class Places(JsonState):
                 start = whole
             if True:
                 start = drop_lead_words(text, start, p, mn, lex, self.lookup)
-                start = start_at_inner_place(text, start, p, mn, lex, cands)
+                start = start_at_inner_place(text, start, p, mn, lex, index)
                 whole_word = text[start:p]
                 if whole_word in lex.function_words and suffix not in self.street_suffixes and suffix not in self.admin_suffixes:
                     continue  # 需要公园: a verb, no name
@@ -287,7 +290,7 @@ class Places(JsonState):
             if ends_word and (
                 len(stem) < 2
                 or (lex.freq(stem[-3:-1]) >= 20000 and self.lookup(stem[-3:-1]) != "strong")
-                or (lex.freq(text[p - 1 : q]) >= 100000 and any(c.end == p - 1 and c.label == "PLACE" for c in cands))
+                or (lex.freq(text[p - 1 : q]) >= 100000 and any(c.label == "PLACE" for c in index.ending(p - 1)))
                 or len(stem) - 1 < mn
                 or (lex.freq(stem[:-1]) >= 20000 and self.lookup(stem[:-1]) != "strong")
                 or stem[:-1] in lex.lead_in
@@ -311,7 +314,7 @@ class Places(JsonState):
             if lex.freq(text[start:q]) >= 20000 and self.lookup(text[start:q]) is None and suffix not in self.street_suffixes:
                 continue  # 大山, 老旧小区: everyday words
             if suffix in self.admin_suffixes and any(
-                c.label == "PLACE" and not c.weak and start <= c.start and c.end <= p and c.length >= 2 for c in cands
+                c.label == "PLACE" and not c.weak and c.end <= p and c.length >= 2 for c in index.starting_in(start, p)
             ):
                 continue  # 炎陵县中村: the county, then a name too short
             if prev is not None and prev.weak:
