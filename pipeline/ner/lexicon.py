@@ -58,6 +58,8 @@ class Lexicon(JsonState):
         self.function_chars = {w for w in d.get("function_words", []) if len(w) == 1}
         self.deictic = longest_first(t["deictic_words"])
         self.lead_in = longest_first(t["lead_in_verbs"])
+        self.lead_in_tuple, self.lead_in_set = tuple(self.lead_in), set(self.lead_in)  # for endswith, in
+        self.deictic_tuple = tuple(self.deictic)  # for startswith
         # the words `edges.cut_after_verbs` cuts a name after, by length
         self.cut_words: dict[int, frozenset[str]] = {}
         for w in self.lead_in + self.stem_breakers + self.deictic:

@@ -53,12 +53,16 @@ class Orgs(JsonState):
         self.heads = {h[0]: (int(h[1]), int(h[2]), bool(h[3])) for h in o["heads"]}
         self.head_re = alternation(self.heads)
         self.admin_prefixes = longest_first(o["admin_prefixes"])
+        self.admin_prefix_sets = _by_length(self.admin_prefixes)
         self.functions = longest_first(o["functions"])
         self.function_set = set(o["functions"])
         self.function_suffixes = tuple(self.functions)
         self.standalone_re = alternation(o["standalone"])
         self.generic = set(o["generic"])
         self.generic_list = longest_first(o["generic"] + o["admin_prefixes"])
+        self.generic_sets = _by_length(self.generic_list)
+        # generic words that are no administrative prefix
+        self.lead_generic = _by_length(w for w in self.generic_list if w not in self.admin_prefixes)
         self.quoted_before = longest_first(o["quoted_org_before"])
         self.list_tails_re = alternation(o["list_org_tails"])
         self.list_item_prefixes = longest_first(o["list_item_prefixes"])
@@ -97,28 +101,24 @@ class Orgs(JsonState):
             return True
         i = 0
         while i < len(stem):
-            for w in self.generic_list:
-                if stem.startswith(w, i):
-                    i += len(w)
-                    break
-            else:
+            w = next((stem[i : i + n] for n, words in self.generic_sets if stem[i : i + n] in words), None)
+            if w is None:
                 return False
+            i += len(w)
         return True
 
     def anchored_at(self, text: str, s: int, cands: CandIndex) -> bool:
         lex = lexicon_of(self.nlp)
-        for w in self.admin_prefixes:
-            if text.startswith(w, s):
-                # 市 at the end of 株洲市 is no prefix of its own
-                if len(w) == 1 and any(c.start < s and c.label == "PLACE" for c in cands.ending(s + 1)):
-                    break
-                # nor is 乡 in 城乡 (the end of an everyday word)
-                if len(w) == 1 and s > 0 and lex.freq(text[s - 1 : s + 1]) >= 50000:
-                    break
+        # the longest administrative prefix at s
+        w = next((text[s : s + n] for n, words in self.admin_prefix_sets if text[s : s + n] in words), None)
+        if w is not None:
+            # 市 at the end of 株洲市 is no prefix of its own,
+            # nor is 乡 in 城乡 (the end of an everyday word)
+            if len(w) > 1 or not (any(c.start < s and c.label == "PLACE" for c in cands.ending(s + 1))
+                                  or s > 0 and lex.freq(text[s - 1 : s + 1]) >= 50000):
                 return True
-        for w in self.functions:
-            if text.startswith(w, s):
-                return True
+        if text.startswith(self.function_suffixes, s):
+            return True
         return any(c.label in ("PLACE", "ORG") and not c.weak for c in cands.starting(s))
 
     def __call__(self, doc: Doc) -> Doc:
@@ -210,7 +210,7 @@ class Orgs(JsonState):
                     break
             j = start
             while j < h:
-                w = next((g for g in self.generic_list if text.startswith(g, j) and g not in self.admin_prefixes), None)
+                w = next((text[j : j + n] for n, words in self.lead_generic if text[j : j + n] in words), None)
                 if w is None:
                     break
                 j += len(w)
@@ -234,7 +234,7 @@ class Orgs(JsonState):
                 continue
             if head == "中心" and any(c.label == "ORG" and c.end == h for c in index.starting(start)):
                 continue  # 市委中心 (工作): the body, then a noun
-            if any(stem == w or stem.startswith(w) for w in lex.deictic):
+            if stem.startswith(lex.deictic_tuple):
                 continue
             if self.kind_of(head) == "association":
                 rest = stem
@@ -328,6 +328,15 @@ class Orgs(JsonState):
                 if not prefixed and (item in self.function_set or self.is_generic(item)):
                     continue
                 cands.append(Cand(s2, e, "ORG", 1, "list"))
+
+
+def _by_length(words) -> list[tuple[int, set[str]]]:
+    """Words grouped by length, the longest first: the longest word at a place
+    in a few set lookups, not a test of every word."""
+    groups: dict[int, set[str]] = {}
+    for w in words:
+        groups.setdefault(len(w), set()).add(w)
+    return sorted(groups.items(), reverse=True)
 
 
 @Language.factory("zz_orgs", default_config={})

@@ -293,7 +293,7 @@ class Places(JsonState):
                 or (lex.freq(text[p - 1 : q]) >= 100000 and any(c.label == "PLACE" for c in index.ending(p - 1)))
                 or len(stem) - 1 < mn
                 or (lex.freq(stem[:-1]) >= 20000 and self.lookup(stem[:-1]) != "strong")
-                or stem[:-1] in lex.lead_in
+                or stem[:-1] in lex.lead_in_set
             ):
                 continue
             # a village or township name does not start with an everyday word
@@ -325,11 +325,11 @@ class Places(JsonState):
     def _stem_ok(self, stem: str, suffix: str, mn: int, lex: Lexicon, orgs) -> bool:
         if len(stem) < mn:
             return False
-        if stem in self.area_words or any(stem.endswith(w) for w in lex.lead_in):
+        if stem in self.area_words or stem.endswith(lex.lead_in_tuple):
             return False  # 片区街道, 主动联系社区
-        if stem and (stem[0] in lex.bad_stem_start or stem in lex.lead_in):
+        if stem and (stem[0] in lex.bad_stem_start or stem in lex.lead_in_set):
             return False
-        if any(stem.startswith(w) or stem == w for w in lex.deictic):
+        if stem.startswith(lex.deictic_tuple):
             return False
         if suffix not in self.street_suffixes and orgs.is_generic(stem) and self.lookup(stem + suffix) is None:
             return False
