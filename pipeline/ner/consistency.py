@@ -43,6 +43,7 @@ class Consistency(JsonState):
         self.legal_suffixes = longest_first(a["legal_suffixes"])
         self.trade_words = longest_first(a["trade_words"])
         self.list_tails = longest_first(a["place_list_tails"])
+        self.list_tail_res = [re.compile(re.escape(t)) for t in self.list_tails]
 
     def __call__(self, doc: Doc) -> Doc:
         lex = lexicon_of(self.nlp)
@@ -93,8 +94,8 @@ class Consistency(JsonState):
                 c.prio = 1
         # lists ending in 等街道 / 两区: every weak item is confirmed
         index = CandIndex(cands)
-        for tail in self.list_tails:
-            for m in re.finditer(re.escape(tail), text):
+        for tail in self.list_tail_res:
+            for m in tail.finditer(text):
                 pos = m.start()
                 while True:
                     hit = [c for c in index.ending(pos) if c.label == "PLACE"]
@@ -162,7 +163,7 @@ class Consistency(JsonState):
                         if i > 0 and lex.is_name_char(text[i - 1]) and text[i - 1] not in lex.never_given:
                             # inside a longer run: only after a post, or right after a word (带领某某)
                             ok = text[i - 1] in "长记任员委人" or lex.freq(text[i - 2 : i]) >= 20000
-                        if ok and any(re.match(rf"[^，。；、,;\s“”\"]{{0,14}}{re.escape(w)}", text[j : j + 18]) for w in lex.doctrine_after):
+                        if ok and any(p.match(text[j : j + 18]) for p in lex.doctrine_after_res):
                             ok = False  # 某某法治思想: the name of a doctrine
                     else:
                         ok = not (i > 0 and lex.is_name_char(text[i - 1]) and text[i - 1] not in "市省区县")

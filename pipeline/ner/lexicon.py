@@ -78,6 +78,9 @@ class Lexicon(JsonState):
         self.hidden_given = set(n.get("hidden_given", []))
         self.doctrine_after = longest_first(n.get("doctrine_after", []))
         self.post_after = longest_first(n.get("post_after", []))
+        # compiled once: they are tried at every occurrence of a name
+        self.doctrine_after_res = [re.compile(rf"[^，。；、,;\s“”\"]{{0,14}}{re.escape(w)}") for w in self.doctrine_after]
+        self.post_after_res = [re.compile(re.escape(w)) for w in self.post_after]
         self.follow_verbs = longest_first(n.get("follow_verbs", []))
         self.ready = True
 

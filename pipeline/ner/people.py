@@ -343,8 +343,8 @@ class People(JsonState):
         return None
 
     def after_anchors(self, text, st, cands, lex) -> None:
-        for w in lex.post_after:
-            for m in re.finditer(re.escape(w), text):
+        for pattern in lex.post_after_res:
+            for m in pattern.finditer(text):
                 span = self._name_before(text, m.start(), st, lex, loose=True, strict=False)
                 if span and is_free(st, span[0], span[1]):
                     cands.append(Cand(span[0], span[1], "OFFICIAL", 3, "post-after"))
