@@ -80,6 +80,7 @@ class CandIndex:
         self.by_start: dict[int, list[Cand]] = {}
         self.by_end: dict[int, list[Cand]] = {}
         self.long_cover: dict[int, list[Cand]] = {}
+        self.reach = 1  # the longest of the other candidates
         self.indexed = 0
 
     def _catch_up(self) -> None:
@@ -92,6 +93,8 @@ class CandIndex:
             if c.end - c.start > self.SHORT:
                 for k in range(c.start, c.end):
                     self.long_cover.setdefault(k, []).append(c)
+            else:
+                self.reach = max(self.reach, c.end - c.start)
 
     def starting(self, i: int) -> list[Cand]:
         self._catch_up()
@@ -109,7 +112,8 @@ class CandIndex:
 
     def overlapping(self, s: int, e: int) -> list[Cand]:
         """Candidates with a character in [s, e)."""
-        found = [c for c in self.starting_in(s - self.SHORT + 1, e) if c.end > s and c.end - c.start <= self.SHORT]
+        self._catch_up()
+        found = [c for c in self.starting_in(s - self.reach + 1, e) if c.end > s and c.end - c.start <= self.SHORT]
         seen: set[int] = set()
         for k in range(s, e):
             for c in self.long_cover.get(k, ()):

@@ -12,7 +12,8 @@ process with the `run.FileWorker` a run uses (read, structure, NER, parts),
 timing the call, and does the same for ordinary issues, so that each case is
 given as seconds per MB against the average. `make bench` runs it as its
 "worst case" section; the target is that no file under 1 MB takes more than
-`LIMIT_SECONDS`.
+`LIMIT_SECONDS`, judged on the CPU seconds of the call (the wall seconds are
+given too: on a shared machine they also count other tenants' work).
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def time_cases(model_dir: Path | None, average_raw: Path, cases=CASES, scale: fl
                 "seconds": round(wall, 3), "cpu_seconds": round(cpu, 3), "seconds_per_mb": round(per_mb, 3),
                 "vs_average": round(per_mb / average["seconds_per_mb"], 2) if average["seconds_per_mb"] else None,
                 "articles": info.articles, "mentions": info.mentions, "errors": info.errors,
-                "within_limit": size >= MB or wall <= LIMIT_SECONDS,
+                "within_limit": size >= MB or cpu <= LIMIT_SECONDS,
             })
         return {"limit_seconds": LIMIT_SECONDS, "model": str(model_dir) if model_dir else None,
                 "average_of": str(average_raw), "average": average, "cases": rows}
@@ -139,7 +140,7 @@ def render(section: dict) -> str:
     for r in section["cases"]:
         lines.append(f"  {r['name']:<26} {r['bytes'] / 1000:>6.0f} {r['seconds']:>8.2f} {r['cpu_seconds']:>7.2f} "
                      f"{r['seconds_per_mb']:>7.2f} {r['vs_average'] or 0:>6.1f} {r['mentions']:>8,}"
-                     + ("" if r["within_limit"] else f"  over {section['limit_seconds']:g} s"))
+                     + ("" if r["within_limit"] else f"  over {section['limit_seconds']:g} s of CPU"))
     return "\n".join(lines)
 
 
