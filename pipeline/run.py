@@ -546,7 +546,7 @@ def _run_dask_tasks(tasks: list[Task], worker_args, client):
             yield future.result()
         except Exception as err:  # the scheduler gave up on it: its workers died
             died = type(err).__name__ == "KilledWorker"
-            reason = "worker died (twice, on Dask)" if died else f"internal error: {type(err).__name__}: {err}"
+            reason = "worker died (Dask gave up on the task)" if died else f"internal error: {type(err).__name__}: {err}"
             yield lost_file(Path(parts_dir), Lost(task_of[future.key], " ".join(reason.split())[:200])), 0.0
 
 

@@ -461,3 +461,21 @@ def test_minor_cases_in_one_run(tmp_path):
     # outputs readable by all, like the tables
     for name in ("_run.json", ".work/manifest.json", "issues.parquet"):
         assert (out / name).stat().st_mode & 0o777 == 0o644, name
+
+
+# -- a bug outside the per-file work ---------------------------------------------------------------
+
+def test_a_bug_in_the_run_itself_is_one_line_and_a_kept_traceback(tmp_path, capsys, monkeypatch):
+    raw = make_raw(tmp_path / "raw", 2)
+    out = tmp_path / "out"
+
+    def broken(*args, **kwargs):
+        raise ValueError("resolution went wrong\nsecond line")
+
+    monkeypatch.setattr(run_module, "finish_run", broken)
+    assert main(["extract", "--quiet", str(raw), str(out)]) == 1
+    err = capsys.readouterr().err
+    no_traceback(err)
+    assert err.count("\n") == 1 and "error: the run stopped: ValueError: resolution went wrong second line" in err
+    log = out / ".work" / "error.log"
+    assert str(log) in err and "Traceback" in log.read_text(encoding="utf-8")
