@@ -371,31 +371,38 @@ def test_a_file_changed_during_the_run_is_handled_as_what_was_read(tmp_path, mon
 
 # -- D7: damaged .work state --------------------------------------------------------------------
 
-@pytest.mark.parametrize("damage", ["[]", '{"files": []}', '{"config": "x", "files": {"a.txt": 3}}',
-                                    "{not json", "\udcff"])
-def test_a_damaged_manifest_is_rebuilt_with_a_warning(tmp_path, capsys, damage):
-    raw = make_raw(tmp_path / "raw", 3)
-    out = tmp_path / "out"
-    run_extract(raw, out, progress=False)
-    (out / ".work" / "manifest.json").write_bytes(damage.encode("utf-8", "surrogateescape"))
-    assert main(["extract", "--quiet", str(raw), str(out)]) == 0
-    err = capsys.readouterr().err
-    no_traceback(err)
-    assert "warning: damaged .work/manifest.json" in err and "3 files: 3 issues" in err
-    run_extract(raw, tmp_path / "fresh", progress=False)
-    assert_same(out, tmp_path / "fresh")
+def _manifest_holding(text: str):
+    return lambda out: (out / ".work" / "manifest.json").write_bytes(text.encode("utf-8", "surrogateescape"))
 
 
-def test_a_truncated_part_file_is_detected_and_its_file_redone(tmp_path, capsys):
-    raw = make_raw(tmp_path / "raw", 3)
-    out = tmp_path / "out"
-    run_extract(raw, out, progress=False)
+def _a_part_cut_short(out: Path) -> None:
     part = sorted((out / ".work" / "parts" / "articles").glob("*.arrow"))[1]
     part.write_bytes(part.read_bytes()[:100])
+
+
+MANIFEST_WARNING = "warning: damaged .work/manifest.json"
+DAMAGE = {  # name -> (what is done to OUT/.work, the warning line, files reused after it)
+    "manifest []": (_manifest_holding("[]"), MANIFEST_WARNING, 0),
+    "manifest files []": (_manifest_holding('{"files": []}'), MANIFEST_WARNING, 0),
+    "manifest bad entry": (_manifest_holding('{"config": "x", "files": {"a.txt": 3}}'), MANIFEST_WARNING, 0),
+    "manifest not json": (_manifest_holding("{not json"), MANIFEST_WARNING, 0),
+    "manifest not utf-8": (_manifest_holding("\udcff"), MANIFEST_WARNING, 0),
+    "part cut short": (_a_part_cut_short, "warning: 1 file(s) with damaged part files extracted again", 2),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_damaged_work_state_is_rebuilt_with_a_warning(tmp_path, capsys, damage):
+    harm, warning, reused = DAMAGE[damage]
+    raw = make_raw(tmp_path / "raw", 3)
+    out = tmp_path / "out"
+    run_extract(raw, out, progress=False)
+    harm(out)
     assert main(["extract", "--quiet", str(raw), str(out)]) == 0
     err = capsys.readouterr().err
     no_traceback(err)
-    assert "1 file(s) with damaged part files extracted again" in err and "2 unchanged" in err
+    assert warning in err
+    assert json.loads((out / "_run.json").read_text(encoding="utf-8"))["reused"] == reused
     run_extract(raw, tmp_path / "fresh", progress=False)
     assert_same(out, tmp_path / "fresh")
 
