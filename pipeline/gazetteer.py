@@ -21,12 +21,14 @@ or wheel ships `jieba/dict.txt`, "word frequency tag" per line): the verbs,
 adverbs, prepositions, conjunctions, pronouns, time and locality words it
 lists are written to `function_words.txt`. NER uses them only at the left
 edge of a place or organization name (a name does not start with 请, 绕行,
-以前: 请绕行某某大桥 -> 某某大桥). jieba is never installed for this either.
+以前: 请绕行某某大桥 -> 某某大桥). The whole dictionary goes to
+`dictionary.tsv`, for word edges (pipeline/ner/words.py: a short name does
+not start or end inside a word). jieba is never installed for this either.
 
 `prepare(path, out_dir)` takes the jionlp wheel (or a directory holding it
 and, optionally, the jieba sdist or wheel) and writes `places.tsv`,
-`words.tsv`, `surnames.txt`, `idioms.txt`, `function_words.txt` and
-`places.meta.json` (sha256 of every extracted source member and of every
+`words.tsv`, `surnames.txt`, `idioms.txt`, `function_words.txt`,
+`dictionary.tsv` and `places.meta.json` (sha256 of every extracted source member and of every
 written file) into `out_dir`. `make model` passes `out_dir` to
 `pipeline.ner.build_model`.
 
@@ -65,6 +67,8 @@ WORDS_FILE = "words.tsv"
 IDIOMS_FILE = "idioms.txt"
 SURNAMES_FILE = "surnames.txt"
 FUNCTION_WORDS_FILE = "function_words.txt"
+# jieba's whole dictionary (word, frequency, tag) for word edges (pipeline/ner/words.py)
+DICTIONARY_FILE = "dictionary.tsv"
 JIEBA_MEMBER = "jieba/dict.txt"
 # jieba tags whose words never begin a name: verbs (v, vd, vn), adverbs (d,
 # ad), prepositions (p), conjunctions (c), pronouns (r), particles (u), time
@@ -263,6 +267,25 @@ def parse_world(text: str) -> list[tuple[str, int, str, str]]:
     return rows
 
 
+def parse_dictionary(data: str) -> list[str]:
+    """jieba's dictionary as `word<TAB>frequency<TAB>tag` lines, Chinese words only."""
+    out = []
+    for line in data.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and _CJK.match(parts[0]):
+            out.append("\t".join(parts))
+    return out
+
+
+def load_dictionary(path: Path) -> dict[str, tuple[int, str]]:
+    """dictionary.tsv as {word: (frequency, tag)}."""
+    out = {}
+    for line in load_lines(path):
+        word, freq, tag = line.split("\t")
+        out[word] = (int(freq), tag)
+    return out
+
+
 def prepare(wheel: Path, out_dir: Path) -> Path:
     """Extract the place lists from the jionlp wheel into `out_dir`.
 
@@ -302,6 +325,7 @@ def prepare(wheel: Path, out_dir: Path) -> Path:
         written[SURNAMES_FILE] = parse_surnames(sources["rule_pattern"].decode("utf-8"))
     if "jieba_dict" in sources:
         written[FUNCTION_WORDS_FILE] = parse_function_words(sources["jieba_dict"].decode("utf-8"))
+        written[DICTIONARY_FILE] = parse_dictionary(sources["jieba_dict"].decode("utf-8"))
     meta = {"wheel": wheel.name, "jieba": jieba.name if jieba else None, "cpca": cpca[-1].name if cpca else None,
             "rows": len(lines)}
     for key, raw in sorted(sources.items()):
@@ -329,6 +353,13 @@ def verify(out_dir: Path, expected: dict[str, str] | None = None) -> dict:
         if value and meta.get(key) != value:
             raise ValueError(f"gazetteer source {key} is {meta.get(key)}, expected {value}")
     return meta
+
+
+def source_packages(out_dir: Path) -> dict[str, str]:
+    """The registry files the lists in OUT were read from: {package: file name}."""
+    meta = json.loads((Path(out_dir) / META_FILE).read_text(encoding="utf-8"))
+    named = {"jionlp": meta.get("wheel"), "jieba": meta.get("jieba"), "cpca": meta.get("cpca")}
+    return {package: name for package, name in named.items() if name}
 
 
 def load_lines(path: Path) -> list[str]:

@@ -102,7 +102,7 @@ class Masthead:
     line_indexes: tuple[int, ...] = ()  # the source lines that form the masthead
 
 
-@dataclass
+@dataclass(frozen=True)
 class Byline:
     name: str
     role: str | None

@@ -412,6 +412,9 @@ class MentionRecord:
     label: str
     title: str | None = None
     alias_of: int | None = None  # start of the mention this one renames (石峰大桥(株洲湘江二桥))
+    # offsets in the decoded source file (None for records built without one, as in tests)
+    raw_start: int | None = None
+    raw_end: int | None = None
 
 
 @dataclass
@@ -537,6 +540,7 @@ class Resolver:
                 rows.append(dict(
                     mention_id=f"{r.article_id}-{r.start}", article_id=r.article_id, issue_id=r.issue_id,
                     entity_id=eid, label=r.label, text=r.text, start=r.start, end=r.end, title=r.title,
+                    raw_start=r.raw_start, raw_end=r.raw_end,
                 ))
                 if r.label == "OFFICIAL" and r.title:
                     posts = split_posts(r.title)
@@ -586,11 +590,17 @@ class Resolver:
 
 
 def mention_records(issue: Issue) -> list[MentionRecord]:
-    """The mentions of an issue's articles as records for the `Resolver`."""
-    return [
-        MentionRecord(issue.issue_id, a.article_id, issue.issue_date, m.start, m.end, m.text, m.label, m.title, m.alias_of)
-        for a in issue.articles for m in a.mentions
-    ]
+    """The mentions of an issue's articles as records for the `Resolver`,
+    with their offsets in the decoded source file (from `Article.body_offsets`)."""
+    records = []
+    for a in issue.articles:
+        mapped = len(a.body_offsets) == len(a.body)
+        for m in a.mentions:
+            inside = mapped and 0 <= m.start < m.end <= len(a.body)
+            raw = (a.body_offsets[m.start], a.body_offsets[m.end - 1] + 1) if inside else (None, None)
+            records.append(MentionRecord(issue.issue_id, a.article_id, issue.issue_date, m.start, m.end, m.text, m.label,
+                                         m.title, m.alias_of, *raw))
+    return records
 
 
 def resolve(issues: list[Issue], rules: ResolveRules | None = None, places: PlaceIndex | None = None) -> Resolved:

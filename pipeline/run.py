@@ -31,6 +31,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -50,7 +51,7 @@ from .read import ReadError, read_file, source_name
 from .records import Failure, Issue
 from .resolve import MentionRecord, PlaceIndex, Resolver, load_resolve_rules, mention_records
 from .rules import DEFAULT_RULES_DIR, load_structure_rules
-from .schemas import MENTIONS_RAW, TABLES
+from .schemas import MENTIONS_RAW, TABLES, datapackage
 from .tables import JOURNAL, OutLock, StagedTables, failure_row, issue_rows, roll_forward, write_text_atomic
 
 # Files in RAW that document the folder rather than being issues.
@@ -72,10 +73,14 @@ class RunSummary:
     seconds: float
     reused: int = 0  # files whose parts from an earlier run were still valid
     stages: dict = field(default_factory=dict)  # seconds per stage, summed over workers
+    redone: int = 0  # files read and extracted in this run
     notices: list = field(default_factory=list)  # one line each: damaged state rebuilt, a publish finished
 
     def line(self) -> str:
-        reused = f", {self.reused} unchanged" if self.reused else ""
+        reused = ""
+        if self.reused:  # a rerun: say what it took from the last one
+            reused = (f", all unchanged (rows reused from the last run)" if self.reused == self.files else
+                      f", {self.reused} unchanged (rows reused from the last run), {self.redone} extracted again")
         return (f"{self.files} files{reused}: {self.issues} issues, {self.articles} articles, {self.mentions} mentions, "
                 f"{self.errors} failed, {self.warnings} warnings, {self.seconds:.1f} s")
 
@@ -124,12 +129,20 @@ def discover_inputs(raw_dir: Path, unreadable: list[Failure] | None = None) -> l
 
 
 def file_sha256(path: Path) -> str | None:
-    """sha256 of a file, to decide whether its parts can be reused (None when
-    it cannot be read); the rows always come from the bytes the worker reads."""
+    """sha256 of a file, read in chunks, to decide whether its parts can be
+    reused (None when it cannot be read, or is no regular file: a pipe would
+    block); the rows always come from the bytes the worker reads."""
+    digest = hashlib.sha256()
     try:
-        return read_file(path).sha256
-    except ReadError:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
         return None
+    return digest.hexdigest()
 
 
 def part_key(raw_dir: Path, path: Path) -> str:
@@ -187,6 +200,7 @@ class PartInfo:
     warnings: int = 0
     stages: dict = field(default_factory=dict)
     sha256: str | None = None  # of the bytes the worker read (None: none could be read)
+    lost: bool = False  # its worker died or overran the time budget
     model_load_seconds: float = 0.0  # what the worker's process took to load the model, once
 
 
@@ -325,7 +339,7 @@ def lost_file(parts_dir: Path, lost: Lost) -> PartInfo:
     stage = lost.last("stage")
     failure = Failure(source_file, sha[0] if sha else None, stage[0] if stage else "read", "error", lost.reason)
     write_file_parts(parts_dir, key, {"failures": [failure_row(failure)]})
-    return PartInfo(source_file, key, errors=1)
+    return PartInfo(source_file, key, errors=1, lost=True)
 
 
 @lru_cache(maxsize=2)
@@ -349,6 +363,7 @@ class Manifest:
 
     config: str = ""
     files: dict = field(default_factory=dict)  # source_file -> {"sha256": …, "key": …}
+    duplicates: dict = field(default_factory=dict)  # source_file -> sha256 of a file with the same bytes
 
     @classmethod
     def load(cls, path: Path, notices: list[str] | None = None) -> Manifest:
@@ -365,7 +380,7 @@ class Manifest:
             if notices is not None:
                 notices.append(f"damaged {WORK_DIR}/{path.name} ({problem}): rebuilt, every file is extracted again")
             return cls()
-        return cls(data["config"], data["files"])
+        return cls(data["config"], data["files"], data.get("duplicates", {}))
 
     def save(self, path: Path) -> None:
         write_text_atomic(path, json.dumps(asdict(self), ensure_ascii=False, sort_keys=True, indent=1))
@@ -381,6 +396,9 @@ def _manifest_problem(data) -> str | None:
         if not (isinstance(entry, dict) and isinstance(entry.get("key"), str) and _KEY.fullmatch(entry["key"])
                 and (entry.get("sha256") is None or isinstance(entry["sha256"], str))):
             return f"a bad entry for {rel}"
+    duplicates = data.get("duplicates", {})
+    if not isinstance(duplicates, dict) or not all(isinstance(v, str) for v in duplicates.values()):
+        return "a bad duplicates object"
     return None
 
 
@@ -402,23 +420,30 @@ def prepare_work_dir(out_dir: Path, notices: list[str]) -> Path:
 
 
 def plan_tasks(raw_dir: Path, paths: list[Path], manifest: Manifest, config: str, parts_dir: Path,
-               failures: list[Failure], notices: list[str] | None = None) -> tuple[list[Task], dict[str, dict], int]:
+               failures: list[Failure], duplicates: dict[str, str] | None = None,
+               notices: list[str] | None = None) -> tuple[list[Task], dict[str, dict], int]:
     """(tasks to run, the new manifest's files, number reused).
 
-    A file is reused when its sha256 is the one it was extracted from and its
-    parts are sound. A second file with the same bytes is a duplicate (its
-    ids would collide) and gets a failure row instead.
+    A file is reused when its sha256 is the one it was extracted from (or it
+    could not be read then and still cannot: a broken link) and its parts are
+    sound. A second file with the same bytes is a duplicate (its ids would
+    collide) and gets a failure row instead (it is added to `duplicates`, and
+    counts as reused when it was one last time too).
     """
     files: dict[str, dict] = {}
     tasks: list[Task] = []
     reused = 0
     first_of: dict[str, str] = {}
     damaged: list[str] = []
+    same_config = manifest.config == config
     for path in paths:
         rel = source_name(path, raw_dir)
         sha = file_sha256(path)
         if sha is not None and sha in first_of:
             failures.append(Failure(rel, sha, "read", "error", f"duplicate: the same bytes as {first_of[sha]}"))
+            if duplicates is not None:
+                duplicates[rel] = sha
+            reused += same_config and manifest.duplicates.get(rel) == sha
             continue
         if sha is not None:
             first_of[sha] = rel
@@ -426,7 +451,7 @@ def plan_tasks(raw_dir: Path, paths: list[Path], manifest: Manifest, config: str
         files[rel] = {"sha256": sha, "key": key}
         old = manifest.files.get(rel)
         done = any((parts_dir / t / f"{key}{PART_SUFFIX}").exists() for t in ("issues", "failures"))
-        if sha is not None and manifest.config == config and old == files[rel] and done:
+        if same_config and old == files[rel] and done:
             problem = damaged_part(parts_dir, key)
             if problem is None:
                 reused += 1
@@ -438,10 +463,10 @@ def plan_tasks(raw_dir: Path, paths: list[Path], manifest: Manifest, config: str
     return tasks, files, reused
 
 
-def drop_changed_duplicates(files: dict[str, dict], failures: list[Failure]) -> None:
+def drop_changed_duplicates(files: dict[str, dict], failures: list[Failure], duplicates: dict[str, str]) -> None:
     """A file that changed while the run read it may hold another file's bytes
     now: the later one (in listing order) becomes a duplicate, as it would in a
-    run from scratch, and leaves the manifest."""
+    run from scratch, and moves from the manifest's files to its duplicates."""
     first_of: dict[str, str] = {}
     for rel in list(files):
         sha = files[rel]["sha256"]
@@ -449,6 +474,7 @@ def drop_changed_duplicates(files: dict[str, dict], failures: list[Failure]) -> 
             continue
         if sha in first_of:
             failures.append(Failure(rel, sha, "read", "error", f"duplicate: the same bytes as {first_of[sha]}"))
+            duplicates[rel] = sha
             del files[rel]
         else:
             first_of[sha] = rel
@@ -475,34 +501,44 @@ def run_extract(raw_dir: Path, out_dir: Path, rules_dir: Path = DEFAULT_RULES_DI
         manifest = Manifest() if full else Manifest.load(work / "manifest.json", notices)
         failures: list[Failure] = []
         paths = discover_inputs(raw_dir, failures)
-        tasks, files, reused = plan_tasks(raw_dir, paths, manifest, config, parts_dir, failures, notices)
+        duplicates: dict[str, str] = {}
+        tasks, files, reused = plan_tasks(raw_dir, paths, manifest, config, parts_dir, failures, duplicates, notices)
         stages: dict[str, float] = defaultdict(float)
         model_load = 0.0
         bar = tqdm(total=len(tasks), desc="issues", unit="file", disable=not progress or None, file=sys.stderr)
+        loading = model_dir is not None and bool(tasks)
+        if loading:
+            bar.set_postfix_str("loading the NER model", refresh=True)  # the first file waits for it
         worker_args = (raw_dir, Path(rules_dir), model_dir, parts_dir)
         client = _dask_client(jobs, scheduler) if engine == "dask" else None
         run_id = uuid.uuid4().hex[:16]
         try:
             for info, load_seconds in _run_tasks(tasks, worker_args, jobs, client, file_budget):
-                files[info.source_file]["sha256"] = info.sha256  # of the bytes the rows come from
+                if info.sha256 is not None or info.lost:  # (a file refused unread keeps its listed sha256)
+                    files[info.source_file]["sha256"] = info.sha256  # of the bytes the rows come from
+                if info.lost:  # its worker died or overran: never reused, tried again next time
+                    files[info.source_file]["lost"] = True
                 for stage, seconds in info.stages.items():
                     stages[stage] += seconds
                 model_load = max(model_load, load_seconds)
+                if loading:
+                    bar.set_postfix_str("", refresh=False)
+                    loading = False
                 bar.update(1)
             bar.close()
-            drop_changed_duplicates(files, failures)
+            drop_changed_duplicates(files, failures, duplicates)
             extra_key = "run-failures"
             remove_parts(parts_dir, extra_key)
             if failures:  # files that never reached a worker: duplicates, unlistable folders
                 _write_part(parts_dir, "failures", extra_key, [failure_row(f) for f in failures])
             keys = [files[rel]["key"] for rel in sorted(files)] + ([extra_key] if failures else [])
             _drop_orphan_parts(parts_dir, set(keys))
-            Manifest(config, files).save(work / "manifest.json")
+            Manifest(config, files, duplicates).save(work / "manifest.json")
             if client is not None:  # resolution and assembly as a Dask step, on a worker
                 counts, finish_stages = client.submit(finish_run, parts_dir, keys, out_dir, model_dir, run_id,
                                                       pure=False).result()
             else:
-                counts, finish_stages = finish_run(parts_dir, keys, out_dir, model_dir, run_id)
+                counts, finish_stages = finish_run(parts_dir, keys, out_dir, model_dir, run_id, progress=progress)
         finally:
             if client is not None:
                 _close_dask(client, scheduler)
@@ -510,11 +546,12 @@ def run_extract(raw_dir: Path, out_dir: Path, rules_dir: Path = DEFAULT_RULES_DI
         summary = RunSummary(
             files=len(paths), issues=counts["issues"], articles=counts["articles"], mentions=counts["mentions"],
             errors=counts["errors"], warnings=counts["warnings"], seconds=time.perf_counter() - started,
-            reused=reused, stages=dict(stages), notices=notices,
+            reused=reused, stages=dict(stages), redone=len(tasks), notices=notices,
         )
         run_info = dict(asdict(summary), model_load_seconds=model_load, jobs=jobs, engine=engine,
                         chars=counts["chars"], config=config, run_id=run_id)
         write_text_atomic(out_dir / "_run.json", json.dumps(run_info, ensure_ascii=False, indent=1, default=str))
+        write_text_atomic(out_dir / "datapackage.json", json.dumps(datapackage(), ensure_ascii=False, indent=1))
     return summary
 
 
@@ -611,14 +648,18 @@ def default_place_index(model_dir: Path | None) -> PlaceIndex | None:
 
 
 def finish_run(parts_dir: Path, keys: list[str], out_dir: Path, model_dir: Path | None = None,
-               run_id: str | None = None) -> tuple[dict, dict]:
+               run_id: str | None = None, progress: bool = False) -> tuple[dict, dict]:
     """Resolve mentions and assemble the final tables of OUT from the parts.
 
     Returns (counts, seconds per stage). Every table is written to a
     temporary file first; all are published as a set at the end, stamped
-    with `run_id`.
+    with `run_id`. `progress`: a bar on stderr for each of resolution's two
+    passes over the files.
     """
     parts_dir, out_dir = Path(parts_dir), Path(out_dir)
+
+    def passing(desc: str):  # the keys, counted on a bar as a pass reads their parts
+        return tqdm(keys, desc=desc, unit="file", disable=not progress or None, file=sys.stderr, leave=False)
     stages: dict[str, float] = {}
     counts = dict(issues=0, articles=0, mentions=0, errors=0, warnings=0, chars=0)
     with StagedTables(out_dir, run_id) as staged:
@@ -638,11 +679,14 @@ def finish_run(parts_dir: Path, keys: list[str], out_dir: Path, model_dir: Path 
                         counts["warnings"] += severity.count("warning")
         stages["assemble"] = time.perf_counter() - started
         started = time.perf_counter()
+        first = passing("resolving 1/2")
+        first.set_postfix_str("loading the place index" if model_dir is not None else "", refresh=True)
         resolver = Resolver(load_resolve_rules(), default_place_index(model_dir))
-        for part in _read_parts(parts_dir, "mentions_raw", keys):
+        first.set_postfix_str("", refresh=False)
+        for part in _read_parts(parts_dir, "mentions_raw", first):
             resolver.observe(_records(part))
         with staged.writer("mentions") as writer:
-            for part in _read_parts(parts_dir, "mentions_raw", keys):
+            for part in _read_parts(parts_dir, "mentions_raw", passing("resolving 2/2")):
                 rows = resolver.assign(_records(part))
                 counts["mentions"] += len(rows)
                 writer.write_table(pa.Table.from_pylist(rows, schema=TABLES["mentions"]))

@@ -16,7 +16,7 @@ printed twice kept once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import regex
 
@@ -35,12 +35,21 @@ _COMMA = regex.compile(r"[,，]")
 _TABS = regex.compile(r"\t+")
 
 
+# Pictures printed between a headline and its lead: at most this many
+# caption lines of at most this many characters.
+CAPTIONS_BEFORE_LEAD = 3
+CAPTION_MAX_CHARS = 60
+
+
 @dataclass
 class Unit:
     """One classified line."""
 
     line: Line
-    kind: str  # heading subhead dateline byline credit caption jump_to jump_from furniture stray table short text
+    # heading subhead dateline byline closing (text ending in a byline) name (a
+    # line that is one personal name) credit caption jump_to jump_from
+    # furniture stray table short text
+    kind: str
     content: MappedText  # the line without markdown marks, mapped to raw offsets
     level: int = 0  # markdown heading level, 0 when none
     dateline: Dateline | None = None
@@ -107,12 +116,15 @@ def _classify(line: Line, rules: StructureRules) -> Unit:
     if dateline and not level:
         return unit("dateline", dateline=dateline)
     if not level and bl.is_byline_line(text, rules):
-        return unit("byline")
+        return unit("byline", credit=bl.Credit(0, bl.parse_names(text, "byline", rules), photo=False))
     credit = bl.find_credit(text, rules)
     if credit and not level:
-        if not text[: credit.start].strip():
-            return unit("credit", credit=credit)
-        return unit("caption", credit=credit)
+        whole = not text[: credit.start].strip()
+        if not credit.photo:  # a byline: the whole line, or closing the article's text
+            return unit("byline" if whole else "closing", credit=credit)
+        return unit("credit" if whole else "caption", credit=credit)
+    if not level and bl.is_name_line(text, rules):
+        return unit("name")
     if "\t" in line.text.strip():
         return unit("table")
     if level:
@@ -134,6 +146,7 @@ class _Draft:
     inside_headline: Unit | None = None  # a commentary's title printed in its text
     letter_author: Unit | None = None
     dateline: Dateline | None = None
+    dateline_from_lead: bool = False  # the source stood alone: the lead's first clause says when
     byline_paragraph: bool = False
     bylines: list[Byline] = field(default_factory=list)
     body: list[Unit] = field(default_factory=list)  # text subhead table caption units
@@ -142,6 +155,7 @@ class _Draft:
     continued_from: str | None = None
     continues_on: str | None = None
     closed: bool = False  # a jump or credit ended it
+    ended: bool = False  # its last line was a closing credit or byline, no text since
 
     def units(self) -> list[Unit]:
         extra = [u for u in (self.inside_headline, self.letter_author) if u]
@@ -150,6 +164,16 @@ class _Draft:
     def has_text(self) -> bool:
         """Article text beyond its headline and photo captions."""
         return any(u.kind in ("text", "table", "short") for u in self.body)
+
+    def only_captions(self, rules: StructureRules, first: bool) -> bool:
+        """A headline (or the start of the file) over a few short lines and
+        perhaps an editor's note, nothing closed: the captions of the pictures
+        printed above the lead (headline, caption, dateline)."""
+        texts = [u for u in self.body if u.kind in ("text", "short", "caption")
+                 and not rules.editor_note.match(normalized(u.text))]
+        return ((bool(self.header) or first) and not self.closed and not self.bylines
+                and len(texts) <= CAPTIONS_BEFORE_LEAD
+                and all(len(normalized(u.text)) <= CAPTION_MAX_CHARS for u in texts))
 
 
 class _Segmenter:
@@ -206,6 +230,8 @@ class _Segmenter:
         run = self.units[i:j]
         first = run[0]
         current = self.current
+        if current is not None and self.rules.section_label.match(normalized(first.text)):
+            return False  # 镜头1 / 金普新区 / …: a section of the article going on
         nxt = self.next_significant(j)
         if nxt is not None and nxt.kind in ("dateline", "byline"):
             return True
@@ -225,6 +251,10 @@ class _Segmenter:
         # A line with a comma inside is a cut sentence there, not a headline.
         after = self.units[j] if j < len(self.units) else None
         fragment = any(_COMMA.search(u.text) for u in run)
+        # after an article's closing byline or credit, a headline over text
+        if (current is not None and current.ended and not fragment and after is not None
+                and after.kind in ("text", "closing", "caption")):
+            return True
         apart = (current is None or current.closed or first.line.blank_before >= 2
                  or (not fragment and after is not None and (after.kind == "caption" or after.line.blank_before >= 2)))
         return apart and self.photo_follows(j)
@@ -260,11 +290,16 @@ class _Segmenter:
                     current.inside_headline = u
                     i += 1
                     continue
+                if self.rules.section_label.match(normalized(u.text)):
+                    current.body.extend(_as_body(v) for v in units[i:j])  # the section's heading lines
+                    i = j
+                    continue
                 current.body.append(_as_body(u))
                 i += 1
                 continue
             if u.kind == "dateline":
-                if current is None or current.dateline or current.has_text() or current.continues_on:
+                if current is None or current.dateline or current.continues_on or (
+                        current.has_text() and not current.only_captions(self.rules, len(self.drafts) == 1)):
                     current = self.new()
                 current.dateline = u.dateline
                 current.bylines.extend(u.dateline.bylines)
@@ -273,12 +308,20 @@ class _Segmenter:
                     current.body.append(Unit(u.line, "text", rest))
                 else:
                     current.other.append(u)
-            elif u.kind == "byline":
+                    current.dateline_from_lead = u.dateline.source is not None and u.dateline.dateline is None
+            elif u.kind == "byline" or (u.kind == "name" and current is not None and not current.has_text()):
                 if current is None or (current.has_text() and current.closed):
                     current = self.new()
                 current.byline_paragraph = True
-                current.bylines.extend(bl.parse_names(u.text, "byline", self.rules))
+                current.bylines.extend(u.credit.bylines if u.credit else bl.parse_names(u.text, "byline", self.rules))
                 current.other.append(u)
+            elif u.kind == "closing":
+                if current is None:
+                    current = self.new()
+                current.bylines.extend(u.credit.bylines)
+                current.byline_paragraph = True
+                self.add_text(current, Unit(u.line, "text", _strip_mapped(u.content.slice(0, u.credit.start))))
+                current.closed = current.ended = True
             elif u.kind in ("credit", "caption"):
                 if current is None:
                     current = self.new()
@@ -289,7 +332,7 @@ class _Segmenter:
                     current.body.append(Unit(u.line, "caption", caption))
                 else:
                     current.other.append(u)
-                    current.closed = True
+                    current.closed = current.ended = True
             elif u.kind == "jump_to":
                 if current is not None:
                     current.continues_on = u.page
@@ -307,12 +350,20 @@ class _Segmenter:
                     current.other.append(u)
             elif u.kind == "furniture":
                 pass
-            else:  # text, table, subhead
+            else:  # text, table, subhead, and a name line inside the text
                 if current is None:
                     current = self.new()
-                current.body.append(u)
+                self.add_text(current, u if u.kind != "name" else Unit(u.line, "short", u.content))
             i += 1
         return self.drafts
+
+    def add_text(self, draft: _Draft, u: Unit) -> None:
+        """A body line; the first one of a lead whose source stood alone gives the dateline."""
+        if draft.dateline_from_lead and u.kind in ("text", "short") and draft.dateline is not None:
+            draft.dateline = replace(draft.dateline, dateline=bl.time_phrase(u.text, self.rules))
+            draft.dateline_from_lead = False
+        draft.body.append(u)
+        draft.ended = False
 
 
 def _as_body(u: Unit) -> Unit:
@@ -398,7 +449,7 @@ def assemble_body(body: list[Unit], rules: StructureRules) -> tuple[MappedText, 
         kind = u.kind
         last_cut = bool(paragraphs) and paragraphs[-1].kind == "text" and paragraphs[-1].cut(rules)
         if kind == "short":  # opens the text or continues a cut paragraph, or else is a subhead
-            kind = "text" if last_cut or not paragraphs else "subhead"
+            kind = "text" if last_cut or not paragraphs or is_fragment(piece.text, rules) else "subhead"
         if kind == "caption":
             (floating if last_cut else paragraphs).append(_Paragraph(kind, piece))
             previous = u
@@ -429,6 +480,17 @@ def assemble_body(body: list[Unit], rules: StructureRules) -> tuple[MappedText, 
     keep = drop_repeated_blocks([t.text for t in texts])
     dropped = len(paragraphs) - len(keep)
     return MappedText.join([texts[k] for k in keep], "\n"), dropped, joins
+
+
+def is_fragment(text: str, rules: StructureRules) -> bool:
+    """A short line that is a piece of a sentence cut by the layout, not a
+    subhead (rules/structure.toml [headline])."""
+    squeezed = normalized(text)
+    return bool(
+        rules.inner_sentence_end.search(squeezed[:-1])
+        or rules.open_end.search(squeezed)
+        or (len(squeezed) >= rules.fragment_min_chars and rules.fragment_punct.search(squeezed))
+    )
 
 
 def _kind(draft: _Draft, headline: str | None, body_units: list[Unit], rules: StructureRules) -> str:
@@ -500,7 +562,7 @@ def segment_articles(
                 body=body.text,
                 raw_start=min(s for s, _ in spans),
                 raw_end=max(e for _, e in spans),
-                bylines=draft.bylines,
+                bylines=list(dict.fromkeys(draft.bylines)),  # the same credit on several captions is one row
                 continued_from=draft.continued_from,
                 continues_on=draft.continues_on,
                 body_offsets=body.offsets,

@@ -10,23 +10,8 @@ from pipeline.tools.evaluation.structure import render_structure, score_structur
 from pipeline.extract import extract_issue
 from pipeline.tools.golden import diff_golden
 from pipeline.records import Issue
-from pipeline.run import run_extract
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="session")
-def corpus_out(tmp_path_factory, corpus_dir, model_dir):
-    out = tmp_path_factory.mktemp("corpus_out")
-    run_extract(corpus_dir, out, model_dir=model_dir, progress=False)
-    return out
-
-
-@pytest.fixture(scope="session")
-def samples_out(tmp_path_factory, samples_dir, model_dir):
-    out = tmp_path_factory.mktemp("samples_out")
-    run_extract(samples_dir, out, model_dir=model_dir, progress=False)
-    return out
 
 
 def _issues(raw: Path, rules) -> list[Issue]:
@@ -90,3 +75,27 @@ def test_mentions_point_exactly_into_bodies_and_every_id_resolves(which, corpus_
     assert set(t["officials"].entity_id) <= entity_ids
     counts = t["mentions"].groupby("entity_id").size()
     assert (t["entities"].set_index("entity_id").n_mentions == counts).all()
+
+
+@pytest.mark.parametrize("which", ["corpus", "samples"])
+def test_mentions_raw_offsets_point_at_their_text_in_the_source_file(which, corpus_dir, samples_dir, corpus_out, samples_out):
+    """source[raw_start:raw_end] is the mention as printed: equal to `text`, or,
+    where the repair removed a layout space or joined a cut paragraph inside
+    the mention, equal once that white space is taken out again."""
+    import pandas as pd
+
+    from pipeline.read import read_issue
+
+    raw, out = (corpus_dir, corpus_out) if which == "corpus" else (samples_dir, samples_out)
+    issues = pd.read_parquet(out / "issues.parquet")
+    texts = {r.issue_id: read_issue(raw / r.source_file, raw).text for r in issues.itertuples()}
+    mentions = pd.read_parquet(out / "mentions.parquet")
+    exact = 0
+    for m in mentions.itertuples():
+        printed = texts[m.issue_id][m.raw_start:m.raw_end]
+        if printed == m.text:
+            exact += 1
+        else:
+            assert printed[0] == m.text[0] and printed[-1] == m.text[-1], (m.text, printed)
+            assert "".join(printed.split()) == m.text, (m.text, printed)
+    assert exact > 0.9 * len(mentions)

@@ -47,6 +47,12 @@ CHINA = """湖南省\t430000\t湖南
 江西省\t360000\t江西
 \t赣州市\t360700\t赣州
 \t\t于都县\t360731\t于都
+湖北省\t420000\t湖北
+\t宜昌市\t420500\t宜昌
+\t\t宜都市\t420581\t宜都
+宁夏回族自治区\t640000\t宁夏
+\t吴忠市\t640300\t吴忠
+\t\t同心县\t640324\t同心
 """
 WORLD = "亚洲:\n中国\t中华人民共和国\t北京\t上海/广州\n日本\t日本国\t东京\t大阪\n"
 SURNAMES = (
@@ -63,7 +69,10 @@ WORDS = {
 }
 IDIOMS = "一丝不苟\t6383\n精益求精\t5000\n固本强基\t3000\n"
 # jieba's dict.txt layout: word, frequency, part of speech
-JIEBA_DICT = "驶入 117 v\n绕行 77 v\n请 23523 v\n以前 9343 f\n常驻 462 v\n需要 27430 v\n建设 26381 vn\n株洲 500 ns\n"
+JIEBA_DICT = ("驶入 117 v\n绕行 77 v\n请 23523 v\n以前 9343 f\n常驻 462 v\n需要 27430 v\n建设 26381 vn\n株洲 500 ns\n"
+              "便宜 5000 a\n好东西 300 n\n同心 209 n\n协力 300 v\n宜都 806 ns\n"
+              "水泥路 9 n\n铺上 50 v\n以 100000 p\n荒山 100 n\n入股 100 v\n修通 50 v\n横穿 100 v\n马路 1000 n\n"
+              "中山路 287 ns\n危险 5000 a\n沿 3000 p\n游客 1000 n\n步行 500 v\n")
 
 
 def _zip_bytes(name: str, data: str) -> bytes:
@@ -431,3 +440,38 @@ def test_a_chain_cut_by_a_line_break_is_one_title(nlp):
 def test_the_object_of_a_visit_starts_the_chain(nlp):
     text = "市领导看望慰问了基层一线优秀干部、嵩山路街道办事处农业农村专干罗志平。"
     assert titles(nlp, text)["罗志平"] == "基层一线优秀干部、嵩山路街道办事处农业农村专干"
+
+
+# ---------------------------------------------------------------- word edges, short forms, routes
+
+
+def test_a_county_short_form_reads_anywhere_unless_it_is_an_everyday_word(nlp):
+    assert ("宜都", "PLACE") in found(nlp, "代表团来到宜都调研船舶产业。")
+    # jieba lists 同心 as an ordinary noun: not the county 同心县 here
+    assert not [m for m in found(nlp, "大家同心协力抗击疫情。") if m[1] == "PLACE"]
+
+
+def test_a_short_form_never_begins_or_ends_inside_a_word(nlp):
+    # 便宜 is a word: the 宜都 in 便宜都是 is no place
+    assert not [m for m in found(nlp, "这里的菜便宜都是好东西。") if m[1] == "PLACE"]
+
+
+def test_a_quoted_route_holds_places(nlp):
+    got = found(nlp, "形成“天元-荷塘-醴陵”发展轴线。")
+    assert [m for m in got if m[1] == "PLACE"] == [("天元", "PLACE"), ("荷塘", "PLACE"), ("醴陵", "PLACE")]
+    # a quoted name without a route stays blocked (rule 6)
+    assert not [m for m in found(nlp, "开展“醴陵行动”宣传。") if m[1] == "PLACE"]
+
+
+@pytest.mark.parametrize("text", [
+    "村民自己掏钱铺上水泥路。",      # a common noun the dictionary lists: 水泥路 n
+    "村民以荒山入股合作社。",        # a preposition then a common noun
+    "大家齐心协力修通路。",          # a verb is the whole stem
+    "小孩横穿马路很危险。",
+])
+def test_a_suffix_after_a_verb_or_a_common_noun_is_no_place(nlp, text):
+    assert not [m for m in found(nlp, text) if m[1] == "PLACE"], found(nlp, text)
+
+
+def test_a_street_the_dictionary_names_stays_a_place(nlp):
+    assert ("中山路", "PLACE") in found(nlp, "游客沿中山路步行。")

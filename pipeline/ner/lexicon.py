@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from pipeline import gazetteer as gz
 
 from .common import QUOTE_PAIRS, QUOTE_SAME, JsonState, is_cjk, longest_first, read_toml
+from .words import WordSegmenter
 
 
 class Lexicon(JsonState):
@@ -39,6 +40,8 @@ class Lexicon(JsonState):
             "words": words,
             "idioms": gz.load_lines(gaz_dir / gz.IDIOMS_FILE),
             "function_words": gz.load_lines(gaz_dir / gz.FUNCTION_WORDS_FILE),
+            # word<TAB>frequency<TAB>tag lines of jieba's dictionary, for word edges
+            "dictionary": gz.load_lines(gaz_dir / gz.DICTIONARY_FILE) if (gaz_dir / gz.DICTIONARY_FILE).exists() else [],
         }
         self._setup()
 
@@ -65,6 +68,7 @@ class Lexicon(JsonState):
         for w in self.lead_in + self.stem_breakers + self.deictic:
             self.cut_words[len(w)] = self.cut_words.get(len(w), frozenset()) | {w}
         self.clause_punct = set(t["clause_punct"])
+        self.route_separators = set(t.get("route_separators", ""))
         self.single_surnames = {s for s in d["surnames"] if len(s) == 1}
         self.compound_surnames = {s for s in d["surnames"] if len(s) == 2}
         self.words = d["words"]
@@ -82,6 +86,8 @@ class Lexicon(JsonState):
         self.doctrine_after_res = [re.compile(rf"[^，。；、,;\s“”\"]{{0,14}}{re.escape(w)}") for w in self.doctrine_after]
         self.post_after_res = [re.compile(re.escape(w)) for w in self.post_after]
         self.follow_verbs = longest_first(n.get("follow_verbs", []))
+        entries = (line.split("\t") for line in d.get("dictionary", []))
+        self.segmenter = WordSegmenter({w: (int(f), t) for w, f, t in entries})
         self.ready = True
 
     # -- helpers used by the other components
@@ -126,8 +132,16 @@ class Lexicon(JsonState):
                 bounds.add(tok.idx + len(tok.text))
             state["bounds"] = bounds
         self._mark_quotes(text, state)
+        state["edges"] = self.segmenter.edges(text)
         doc._.zz = state
         return doc
+
+    @staticmethod
+    def inside_word(state: dict, start: int, end: int) -> bool:
+        """Does [start, end) begin or end inside a word of the dictionary's
+        segmentation (宜都 in 便宜都是, 市中 in 市中心)?"""
+        edges = state["edges"]
+        return not (edges[start] and edges[end])
 
     def _mark_quotes(self, text: str, state: dict) -> None:
         """Quoted names (short, no clause punctuation) are blocked: rule 6."""
@@ -165,8 +179,14 @@ class Lexicon(JsonState):
         for s, e, ch in pairs:
             if e - s <= 2:
                 continue  # nothing inside
-            # (the length first: quotes opened many times and closed once overlap)
-            namelike = ch == "《" or (e - s - 2 <= 25 and not re.search(r"[，。！？；,.!?;：:]", text[s + 1 : e - 1]))
+            if ch == "《":
+                namelike = True
+            elif e - s - 2 > 25:  # the length first: quotes opened many times and closed once overlap
+                namelike = False
+            else:
+                inner = text[s + 1 : e - 1]
+                route = any(c in self.route_separators for c in inner)
+                namelike = not route and not re.search(r"[，。！？；,.!?;：:]", inner)
             state["quotes"].append((s, e, namelike))
             if namelike:
                 for k in range(s, e):

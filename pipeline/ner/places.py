@@ -74,6 +74,18 @@ class Places(JsonState):
             if strong:
                 levels[name] = min(levels.get(name, 99), level)
 
+        freq = {}
+        for line in gz.load_lines(Path(gaz_dir) / gz.WORDS_FILE):
+            w, f = line.split("\t")
+            freq[w] = int(f)
+        everyday = int(cfg.get("everyday_word_freq", 20000))
+        dictionary = gz.load_dictionary(Path(gaz_dir) / gz.DICTIONARY_FILE) if (Path(gaz_dir) / gz.DICTIONARY_FILE).exists() else {}
+        name_tags = set(cfg.get("name_tags", []))
+
+        def is_everyday(word: str) -> bool:
+            """A frequent word, or one jieba lists as an ordinary word (同心 n, 安定 v)."""
+            tag = dictionary.get(word, (0, None))[1]
+            return freq.get(word, 0) >= everyday or (tag is not None and tag not in name_tags)
         for name, level, form, code in gz.load(gaz_dir):
             if len(name) < 2 or name in full_stop:
                 continue
@@ -96,21 +108,21 @@ class Places(JsonState):
             elif level in (0, 1, 9, 10):
                 add(name, True, level=level if level < 9 else 0)
             elif level == 2:
-                if code.startswith(self.home_province):
+                # a county's short form reads alone in the home province, and
+                # anywhere when it is no everyday word (宜都, 吉首; not 和平, 东方)
+                if code.startswith(self.home_province) or not is_everyday(name):
                     add(name, True, level=level)
+                else:
+                    add(name, False)
             elif level == 3 and code.startswith(self.home_prefecture):
                 add(name, False)
         for name in cfg["regions"]:
             add(name, True, level=0)
         # a township or village whose name is an everyday word (农村, 乡村)
         # needs a place context like any weak name
-        freq = {}
-        for line in gz.load_lines(Path(gaz_dir) / gz.WORDS_FILE):
-            w, f = line.split("\t")
-            freq[w] = int(f)
         bad_start = set(read_toml(rules_dir / "text.toml").get("bad_stem_start", ""))
         for k, v in entries.items():
-            if v[0] and levels.get(k, 99) >= 3 and (freq.get(k, 0) >= 20000 or k[0] in bad_start):
+            if v[0] and levels.get(k, 99) >= 3 and (freq.get(k, 0) >= everyday or k[0] in bad_start):
                 v[0] = 0
                 v[1] = 1
         strong = sorted(k for k, v in entries.items() if v[0])
@@ -140,6 +152,10 @@ class Places(JsonState):
         self.suffix_re = alternation(self.suffix_rules)
         self.area_words = longest_first(self.cfg["area_words"])
         self.adjective_after = longest_first(self.cfg.get("adjective_after", []))
+        self.name_tags = set(self.cfg.get("name_tags", []))
+        self.never_begin_tags = set(self.cfg.get("never_begin_tags", []))
+        self.single_never_tags = set(self.cfg.get("single_never_tags", []))
+        self.noun_tags = set(self.cfg.get("noun_tags", []))
 
     def lookup(self, s: str) -> str | None:
         if s in self.strong:
@@ -169,6 +185,10 @@ class Places(JsonState):
                 s = text[i : i + L]
                 kind = self.lookup(s)
                 if not kind or not is_bound(st, i + L):
+                    continue
+                # a short form or weak name never begins or ends inside a word
+                # (重大安全: no 大安; 市中心: no 市中)
+                if (kind == "weak" or s not in self.full) and lexicon_of(self.nlp).inside_word(st, i, i + L):
                     continue
                 if kind == "strong":
                     cands.append(Cand(i, i + L, "PLACE", 2, "gaz" if s in self.full else "gaz-short"))
@@ -282,6 +302,9 @@ class Places(JsonState):
                     break
                 start += 2
                 first = text[start : start + 2]
+            start = self._past_function_word(text, start, p, q, mn, lex)
+            if start is None or self._generic_noun(text[start:q], lex):
+                continue
             stem = text[start:p]
             if not self._stem_ok(stem, suffix, mn, lex, orgs) or not is_bound(st, start):
                 continue
@@ -321,6 +344,43 @@ class Places(JsonState):
                 prev.weak = False
                 prev.prio = 2
             cands.append(Cand(start, q, "PLACE", 2, "suffix"))
+
+    def _generic_noun(self, name: str, lex: Lexicon) -> bool:
+        """A name the dictionary lists as a common noun is none (水泥路, 山路,
+        示范村, 住宅小区); one it lists as a name stays (中山路 ns, 建设路 nt)."""
+        tag = lex.segmenter.tag(name)
+        return tag is not None and tag not in self.name_tags and self.lookup(name) is None
+
+    def _past_function_word(self, text: str, start: int, p: int, q: int, mn: int, lex: Lexicon) -> int | None:
+        """Where the name begins: after the last word of the stem that a name
+        never holds (游客沿中山路 -> 中山路, 村民以荒山 -> 荒山, 小孩横穿马路 -> 马路);
+        None when such a word ends right before the suffix (修通路, 清理水塘),
+        unless the whole name is a known one (建设路 nt, a gazetteer place)."""
+        if self.lookup(text[start:q]) is not None or lex.segmenter.tag(text[start:q]) in self.name_tags:
+            return start
+        begin = start
+        previous = None  # the tag of the word before
+        for s, e in lex.segmenter.cut(text[start:p]):
+            word = text[start + s : start + e]
+            # a place the gazetteer knows is no function word, whatever jieba
+            # tags it (天元 q, 大同 d)
+            tag = "ns" if self.lookup(word) is not None else lex.segmenter.tag(word)
+            # a one-character word counts as a preposition, pronoun or the like
+            # (沿, 以, 这), as a measure word after a number or pronoun (这段),
+            # as a verb when no noun stands before it (称某某大道, 村里修路);
+            # after a noun it may well be a name's last character (董家墩, 郭家)
+            if tag in self.never_begin_tags and (
+                e - s > 1
+                or tag in self.single_never_tags
+                or (tag == "f" and s == 0)  # 沿某某路, but 朝阳后街
+                or (tag == "q" and previous in ("m", "r"))
+                or (tag == "v" and previous not in self.noun_tags)
+            ):
+                begin = start + e
+            previous = tag
+        if begin == p:
+            return None
+        return begin
 
     def _stem_ok(self, stem: str, suffix: str, mn: int, lex: Lexicon, orgs) -> bool:
         if len(stem) < mn:
