@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
@@ -292,7 +293,10 @@ class OutLock:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except OSError as err:
+            if err.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
+                os.close(fd)
+                raise  # no locks on this file system: said as an OSError of OUT
             holder = os.read(fd, 200).decode("utf-8", "replace").strip()
             os.close(fd)
             raise OutLocked(f"another run is writing to {self.path.parent} ({holder or 'pid unknown'}): "
