@@ -41,13 +41,26 @@ def extractions(request) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def sources(extractions, model_dir, samples_out) -> docs.Sources:
+def devset_results(model_dir, tmp_path_factory) -> dict | None:
+    """The dev set scored now (about 20 s), as `make eval` scores it."""
+    from pipeline.tools.evaluation import devset
+
+    if not devset.DEFAULT_DEVSET.is_dir():
+        return None
+    results, _, _ = devset.run(devset.DEFAULT_DEVSET, tmp_path_factory.mktemp("devset"), model_dir)
+    return results
+
+
+@pytest.fixture(scope="module")
+def sources(extractions, model_dir, samples_out, devset_results) -> docs.Sources:
     summary = committed_summary()
     for name, (_, gold) in FRESH.items():
         fresh = summarize(ROOT / gold, extractions[name])
         if "baselines" in summary.get(name, {}):
             fresh["baselines"] = summary[name]["baselines"]  # checked by test_baselines_scored_what_is_extracted_now
         summary[name] = fresh
+    if devset_results is not None:
+        summary[docs.DEVSET] = devset_results
     src = docs.load_sources(None, ROOT / docs.BENCH_RESULTS, ROOT / docs.INSTALL_SIZES, model_dir, samples_out)
     src.eval = summary
     return src
@@ -93,10 +106,20 @@ def test_a_stale_or_unknown_figure_is_caught(sources, tmp_path):
 
 
 def test_a_new_evaluation_set_becomes_a_column(sources):
-    extra = dict(sources.eval, devset=sources.eval["samples"])
+    extra = dict(sources.eval, newset=sources.eval["samples"])
     table = docs.quality(docs.Sources(eval=extra))
-    assert table.splitlines()[2] == "|  | corpus | samples | devset |"
-    assert "devset P | R | F1" in docs.ner_scores(docs.Sources(eval=extra))
+    assert table.splitlines()[2] == "|  | corpus | samples | newset |"
+    assert "newset P | R | F1" in docs.ner_scores(docs.Sources(eval=extra))
+
+
+def test_the_dev_set_has_blocks_of_its_own(sources):
+    assert docs.DEVSET not in sources.sets()
+    table = docs.devset_mentions(sources)
+    assert table.splitlines()[0].startswith("| F1 | dev set (") and "| micro |" in table
+    assert [r.split(" |")[0] for r in docs.devset_structure(sources).splitlines()[2:]] == [
+        "| one article per file", "| markdown", "| bare", "| columns", "| mixed"]
+    with pytest.raises(docs.MissingSource):
+        docs.devset_mentions(docs.Sources(eval={k: v for k, v in sources.eval.items() if k != docs.DEVSET}))
 
 
 # Measured figures typed by hand: decimals, sizes, durations, ratios and shares, outside the

@@ -54,6 +54,7 @@ DICTIONARY = Path("docs/DATA_DICTIONARY.md")
 DOCUMENTS = (Path("README.md"), Path("docs/ner.md"), Path("docs/analysts.md"), Path("bench/README.md"))
 BLOCK = regex.compile(r"(?<!`)<!-- figures: (?P<name>[\w./-]+) -->(?P<body>.*?)<!-- /figures -->", regex.S)
 SET_ORDER = ("corpus", "samples")  # these first, any other evaluation set after them in name order
+DEVSET = "devset"  # the dev set's key in the summary (pipeline/tools/evaluation/devset.py)
 LABELS = ("OFFICIAL", "PERSON", "PLACE", "ORG")
 DASH = "—"
 
@@ -91,7 +92,9 @@ class Sources:
         return self.eval[name]
 
     def sets(self) -> list[str]:
-        return sorted(self.eval, key=lambda s: (SET_ORDER.index(s) if s in SET_ORDER else len(SET_ORDER), s))
+        """The corpus-like sets (gold in tests/gold; the dev set has blocks of its own)."""
+        sets = [s for s in self.eval if s != DEVSET]
+        return sorted(sets, key=lambda s: (SET_ORDER.index(s) if s in SET_ORDER else len(SET_ORDER), s))
 
 
 FIGURES: dict[str, Callable[[Sources], str]] = {}
@@ -206,6 +209,72 @@ def gold_mentions(src: Sources) -> str:
     if not counts:
         raise MissingSource("no mention scores in the evaluation summary: run `make eval`")
     return " and ".join(counts)
+
+
+# -- the dev set (../shared/devset: real articles of other papers) ------------------
+
+DEV_LABELS = ("OFFICIAL", "PERSON", "PER", "PLACE", "ORG", "micro")
+DEV_LAYOUTS = ("markdown", "bare", "columns", "mixed")
+
+
+def _dev(src: Sources) -> dict:
+    if DEVSET not in src.eval:
+        raise MissingSource("no dev-set figures in the evaluation summary: run `make eval`")
+    return src.eval[DEVSET]
+
+
+@figure("devset_mentions")
+def devset_mentions(src: Sources) -> str:
+    """README: mentions on the dev set (exact spans, one article per file) beside the corpus and samples."""
+    dev = _dev(src)
+    exact = dev["articles"]["mentions"]["exact"]
+    parts = dev["parts"]
+    corpus_like = [s for s in src.sets() if "mentions" in src.eval[s]]
+    # the corpus sets score text multisets; PER is their `persons`, micro their `all`
+    same = {"PER": "persons", "micro": "all"}
+    rows = [[label, *(_f(_get(exact, part, label, "f1")) for part in ("all", "A", "B")),
+             *(_f(_get(src.eval[s], "mentions", same.get(label, label), "f1")) for s in corpus_like)]
+            for label in DEV_LABELS]
+    head = ["F1", f"dev set ({dev['n_articles']} articles)", f"Hunan ({parts['A']})",
+            f"other provinces ({parts['B']})", *corpus_like]
+    return _md_table(head, rows)
+
+
+@figure("devset_structure")
+def devset_structure(src: Sources) -> str:
+    """README: structure on the dev set, one article per file and assembled into issues per layout."""
+    dev = _dev(src)
+    art = dev["articles"]["structure"]
+    rows = [["one article per file", *(_f(_get(art, "fields", f, "all", "f1")) for f in ("headline", "kicker", "subtitle")),
+             _f(_get(art, "fields", "source", "all", "accuracy")), _f(_get(art, "fields", "dateline", "all", "accuracy")),
+             _f(_get(art, "bylines", "all", "f1"))]]
+    for layout in DEV_LAYOUTS:
+        lay = dev["layouts"].get(layout)
+        if lay is None:
+            continue
+        rows.append([layout, _f(_get(lay, "headlines", "all", "f1")),
+                     *(_f(_get(lay, "fields", f, "all", "f1")) for f in ("kicker", "subtitle")),
+                     _f(_get(lay, "fields", "source", "all", "accuracy")),
+                     _f(_get(lay, "fields", "dateline", "all", "accuracy")), _f(_get(lay, "bylines", "all", "f1"))])
+    return _md_table(["dev set", "headline F1", "kicker F1", "subtitle F1", "source (exact)", "dateline (exact)",
+                      "bylines F1"], rows)
+
+
+@figure("devset_officials")
+def devset_officials(src: Sources) -> str:
+    """README, inline: officials on the dev set."""
+    off = _dev(src)["articles"]["officials"]
+    return (f"(name, post) F1 {_f(_get(off, 'post', 'all', 'f1'))} (P {_f(_get(off, 'post', 'all', 'precision'))}, "
+            f"R {_f(_get(off, 'post', 'all', 'recall'))}), (name, title as printed) F1 {_f(_get(off, 'title', 'all', 'f1'))}")
+
+
+@figure("devset_bodies")
+def devset_bodies(src: Sources) -> str:
+    """README, inline: line breaks left inside a sentence of a body, dev set and corpus."""
+    bodies = _dev(src)["bodies"]
+    parts = [f"{name} {bodies[name]['breaks_inside_sentence']}" for name in ("articles", *DEV_LAYOUTS) if name in bodies]
+    corpus = [f"{s} {src.eval[s]['bodies']['breaks_inside_sentence']}" for s in src.sets() if "bodies" in src.eval[s]]
+    return "line breaks left inside a sentence: dev set " + ", ".join(parts) + "; " + ", ".join(corpus)
 
 
 # -- the model (make model) --------------------------------------------------------
