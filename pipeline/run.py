@@ -173,11 +173,12 @@ def config_fingerprint(rules_dir: Path, model_dir: Path | None) -> str:
 
 def remove_stale_temporaries(out_dir: Path) -> None:
     """Delete the temporary files a killed run left in OUT (`.<table>.*.parquet.tmp`,
-    `._run.json.*.tmp`, `..publish.json.*.tmp`) and in OUT/.work (the caller
-    holds the lock, and has rolled a journal forward)."""
+    `..publish.json.*.tmp`, `._run.json.*.tmp`, `.datapackage.json.*.tmp`) and
+    in OUT/.work (the caller holds the lock, and has rolled a journal forward)."""
     if out_dir.is_dir():
-        ours = list(out_dir.glob(".*.parquet.tmp")) + list(out_dir.glob("._run.json.*.tmp"))
-        ours += list(out_dir.glob(f".{JOURNAL}.*.tmp"))
+        ours = list(out_dir.glob(".*.parquet.tmp")) + list(out_dir.glob(f".{JOURNAL}.*.tmp"))
+        for name in ("_run.json", "datapackage.json"):
+            ours += list(out_dir.glob(f".{name}.*.tmp"))
         for tmp in ours + list((out_dir / WORK_DIR).rglob("*.tmp")):
             try:
                 tmp.unlink()
