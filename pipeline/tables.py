@@ -151,10 +151,15 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 def _fsync(path) -> None:
-    """Flush a file or a folder to disk (a rename is durable once its folder is)."""
+    """Flush a file or a folder to disk (a rename is durable once its folder is).
+    A file system that cannot flush a folder (EINVAL) is let be: the renames
+    are atomic all the same, only their durability on power loss is its own."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
+    except OSError as err:
+        if not (os.path.isdir(path) and err.errno in (errno.EINVAL, errno.ENOTSUP, errno.EBADF)):
+            raise
     finally:
         os.close(fd)
 
