@@ -81,12 +81,14 @@ class CandIndex:
         self.by_end: dict[int, list[Cand]] = {}
         self.long_cover: dict[int, list[Cand]] = {}
         self.reach = 1  # the longest of the other candidates
+        self.order: dict[int, int] = {}  # id of a candidate -> its place in the list
         self.indexed = 0
 
     def _catch_up(self) -> None:
         cands = self.cands
         while self.indexed < len(cands):
             c = cands[self.indexed]
+            self.order[id(c)] = self.indexed
             self.indexed += 1
             self.by_start.setdefault(c.start, []).append(c)
             self.by_end.setdefault(c.end, []).append(c)
@@ -105,10 +107,11 @@ class CandIndex:
         return self.by_end.get(i, [])
 
     def starting_in(self, lo: int, hi: int) -> list[Cand]:
-        """Candidates starting in [lo, hi), by start."""
+        """Candidates starting in [lo, hi), in the order of the candidates list."""
         self._catch_up()
-        by_start = self.by_start
-        return [c for i in range(max(lo, 0), hi) for c in by_start.get(i, ())]
+        by_start, order = self.by_start, self.order
+        found = [c for i in range(max(lo, 0), hi) for c in by_start.get(i, ())]
+        return sorted(found, key=lambda c: order[id(c)]) if len(found) > 1 else found
 
     def overlapping(self, s: int, e: int) -> list[Cand]:
         """Candidates with a character in [s, e)."""
