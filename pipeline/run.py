@@ -308,7 +308,7 @@ class FileWorker:
             info.stages["ner"] = time.perf_counter() - started
         if isinstance(result, Issue):
             rows.update(issue_rows(result))
-            rows["mentions_raw"] = [asdict(r) for r in mention_records(result)]
+            rows["mentions_raw"] = [dict(vars(r)) for r in mention_records(result)]  # flat records: no deep copy
             info.issues, info.articles, info.mentions = 1, len(result.articles), len(rows["mentions_raw"])
         else:
             rows["failures"] = [failure_row(result)]

@@ -112,19 +112,22 @@ def _classify(line: Line, rules: StructureRules) -> Unit:
         return Unit(line, "jump_from", rest, level, page=normalized(jump.group("page")))
     if level >= 4:
         return unit("subhead")
-    dateline = bl.parse_dateline(text, rules)
-    if dateline and not level:
-        return unit("dateline", dateline=dateline)
-    if not level and bl.is_byline_line(text, rules):
-        return unit("byline", credit=bl.Credit(0, bl.parse_names(text, "byline", rules), photo=False))
-    credit = bl.find_credit(text, rules)
-    if credit and not level:
-        whole = not text[: credit.start].strip()
-        if not credit.photo:  # a byline: the whole line, or closing the article's text
-            return unit("byline" if whole else "closing", credit=credit)
-        return unit("credit" if whole else "caption", credit=credit)
-    if not level and bl.is_name_line(text, rules):
-        return unit("name")
+    # datelines, bylines, credits and names are made of Chinese words: a line
+    # without a Chinese character is none of them (and costs no parsing)
+    if not level and _HAN.search(squeezed):
+        dateline = bl.parse_dateline(text, rules)
+        if dateline:
+            return unit("dateline", dateline=dateline)
+        if bl.is_byline_line(text, rules):
+            return unit("byline", credit=bl.Credit(0, bl.parse_names(text, "byline", rules), photo=False))
+        credit = bl.find_credit(text, rules)
+        if credit:
+            whole = not text[: credit.start].strip()
+            if not credit.photo:  # a byline: the whole line, or closing the article's text
+                return unit("byline" if whole else "closing", credit=credit)
+            return unit("credit" if whole else "caption", credit=credit)
+        if bl.is_name_line(text, rules):
+            return unit("name")
     if "\t" in line.text.strip():
         return unit("table")
     if level:
