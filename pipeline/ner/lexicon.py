@@ -69,6 +69,7 @@ class Lexicon(JsonState):
             self.cut_words[len(w)] = self.cut_words.get(len(w), frozenset()) | {w}
         self.clause_punct = set(t["clause_punct"])
         self.route_separators = set(t.get("route_separators", ""))
+        self.slogan_after = tuple(t.get("slogan_after", []))
         self.single_surnames = {s for s in d["surnames"] if len(s) == 1}
         self.compound_surnames = {s for s in d["surnames"] if len(s) == 2}
         self.words = d["words"]
@@ -179,7 +180,8 @@ class Lexicon(JsonState):
         for s, e, ch in pairs:
             if e - s <= 2:
                 continue  # nothing inside
-            if ch == "《":
+            # 以“…”为主题: a theme or slogan, however long, is a quoted name too (rule 6)
+            if ch == "《" or text.startswith(self.slogan_after, e):
                 namelike = True
             elif e - s - 2 > 25:  # the length first: quotes opened many times and closed once overlap
                 namelike = False
@@ -188,9 +190,15 @@ class Lexicon(JsonState):
                 route = any(c in self.route_separators for c in inner)
                 namelike = not route and not re.search(r"[，。！？；,.!?;：:]", inner)
             state["quotes"].append((s, e, namelike))
-            if namelike:
-                for k in range(s, e):
-                    blocked[k] = 1
+        # the characters of quoted names, blocked span by span once the spans are
+        # merged (quotes opened many times and closed once overlap, and a slogan
+        # may be long)
+        reach = 0
+        for s, e in sorted((s, e) for s, e, namelike in state["quotes"] if namelike):
+            s = max(s, reach)
+            if e > s:
+                blocked[s:e] = b"\x01" * (e - s)
+            reach = max(reach, e)
 
 
 @Language.factory("zz_lexicon", default_config={"use_word_boundaries": True})
