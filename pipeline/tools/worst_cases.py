@@ -56,6 +56,7 @@ CASES = (
     Case("xinhua-x9000", "新华社北京3月5日电 ", 9000, "issue 14"),
     Case("open-quote", "“株洲", 33000, "quotes opened, never closed (quote pairing)"),
     Case("book-titles", "《株洲日报》", 16000, "quoted paper names (quoted organizations)"),
+    Case("slogan-quotes", "“株洲“株洲”为主题,", 8000, "quotes inside quotes before a slogan word (quoted names)"),
     Case("officials-list", "市委书记张三、市长李四、", 8000, "posts and names (title chains, name lists)"),
     Case("title-chain", "市委常委、市委秘书长、市纪委监委主任邓为民,", 4000, "long title chains"),
     Case("company-names", "株洲市天元区某某科技有限公司、", 6000, "organization heads after places"),
