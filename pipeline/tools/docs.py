@@ -487,6 +487,27 @@ def bench_results(src: Sources) -> str:
     return "\n".join(lines)
 
 
+@figure("bench_worst_cases")
+def bench_worst_cases(src: Sources) -> str:
+    """bench/README.md: the worst-case section of the last full run (pipeline/tools/worst_cases.py)."""
+    worst = src.need_bench().get("worst_cases")
+    if not worst:
+        return ("The last full run predates the worst-case section; `python -m pipeline.tools.bench --sizes 100` "
+                "measures it and writes it to bench/work/results-100.json.")
+    a = worst["average"]
+    rows = [[f"`{r['name']}`", r["source"], f"{r['bytes'] / 1000:.0f}", f"{r['seconds']:.2f}", f"{r['cpu_seconds']:.2f}",
+             f"{r.get('cpu_seconds_per_mb', 0):.2f}", f"{r['vs_average']:.1f}", f"{r['mentions']:,}"]
+            for r in worst["cases"]]
+    slowest = max(worst["cases"], key=lambda r: r["cpu_seconds"])
+    return "\n".join([
+        f"Each case extracted as one file by the run's `FileWorker`, in the benchmark's process (model "
+        f"{'on' if worst.get('model') else 'off'}); the average: {a['files']:,} ordinary issues of the archive, "
+        f"{a['cpu_seconds_per_mb']:.2f} CPU seconds per MB ({a['seconds_per_mb']:.2f} wall). The slowest case "
+        f"took {slowest['cpu_seconds']:.2f} CPU seconds ({slowest['seconds']:.2f} wall), against a limit of "
+        f"{worst['limit_seconds']:g} s for a file under 1 MB.", "",
+        _md_table(["case", "built to strain", "KB", "wall s", "cpu s", "cpu s/MB", "x average", "mentions"], rows)])
+
+
 @figure("bench_targets")
 def bench_targets(src: Sources) -> str:
     """bench/README.md: each target with its measured value."""
