@@ -14,8 +14,10 @@ from spacy.tokens import Doc
 from .common import (
     CN_NUMERALS,
     Cand,
+    CandIndex,
     JsonState,
     alternation,
+    cand_index,
     is_bound,
     is_cjk,
     is_free,
@@ -51,36 +53,47 @@ class Orgs(JsonState):
         self.heads = {h[0]: (int(h[1]), int(h[2]), bool(h[3])) for h in o["heads"]}
         self.head_re = alternation(self.heads)
         self.admin_prefixes = longest_first(o["admin_prefixes"])
+        self.admin_prefix_sets = _by_length(self.admin_prefixes)
         self.functions = longest_first(o["functions"])
         self.function_set = set(o["functions"])
+        self.function_suffixes = tuple(self.functions)
         self.standalone_re = alternation(o["standalone"])
         self.generic = set(o["generic"])
         self.generic_list = longest_first(o["generic"] + o["admin_prefixes"])
+        self.generic_sets = _by_length(self.generic_list)
+        # generic words that are no administrative prefix
+        self.lead_generic = _by_length(w for w in self.generic_list if w not in self.admin_prefixes)
         self.quoted_before = longest_first(o["quoted_org_before"])
         self.list_tails_re = alternation(o["list_org_tails"])
         self.list_item_prefixes = longest_first(o["list_item_prefixes"])
         kinds = self.data["kinds"]["kinds"]
         self.weak_kinds = set(self.data["kinds"].get("weak", []))
-        self.kind_words = sorted(((w, k) for k, ws in kinds.items() for w in ws), key=lambda x: -len(x[0]))
+        self.kind_by_word: dict[str, str] = {}
+        for k, ws in kinds.items():
+            for w in ws:
+                self.kind_by_word.setdefault(w, k)
+        self.kind_lengths = sorted({len(w) for w in self.kind_by_word}, reverse=True)
 
     def kind_of(self, org_text: str) -> str | None:
         """Kind of the innermost (last printed) body in `org_text`; a general
-        keyword (站, 中心 …) yields to a more specific one printed before it."""
-        best = None
-        best_weak = None
-        for w, k in self.kind_words:
-            pos = org_text.rfind(w)
-            if pos == -1:
-                continue
-            key = (pos + len(w), len(w))
-            if w in self.weak_kinds:
-                if best_weak is None or key > best_weak[0]:
-                    best_weak = (key, k)
-            elif best is None or key > best[0]:
-                best = (key, k)
-        if best is not None:
-            return best[1]
-        return best_weak[1] if best_weak else None
+        keyword (站, 中心 …) yields to a more specific one printed before it.
+
+        The keyword that ends last wins, the longer at the same end: found by
+        looking at the ends of `org_text` from the right (not by a search for
+        every keyword)."""
+        weak = None
+        for e in range(len(org_text), 0, -1):
+            for length in self.kind_lengths:
+                if length <= e:
+                    w = org_text[e - length : e]
+                    kind = self.kind_by_word.get(w)
+                    if kind is None:
+                        continue
+                    if w not in self.weak_kinds:
+                        return kind
+                    if weak is None:
+                        weak = kind
+        return weak
 
     def is_generic(self, stem: str) -> bool:
         """True if `stem` is made only of generic words (物业, 当地 …)."""
@@ -88,29 +101,25 @@ class Orgs(JsonState):
             return True
         i = 0
         while i < len(stem):
-            for w in self.generic_list:
-                if stem.startswith(w, i):
-                    i += len(w)
-                    break
-            else:
+            w = next((stem[i : i + n] for n, words in self.generic_sets if stem[i : i + n] in words), None)
+            if w is None:
                 return False
+            i += len(w)
         return True
 
-    def anchored_at(self, text: str, s: int, cands: list[Cand]) -> bool:
+    def anchored_at(self, text: str, s: int, cands: CandIndex) -> bool:
         lex = lexicon_of(self.nlp)
-        for w in self.admin_prefixes:
-            if text.startswith(w, s):
-                # 市 at the end of 株洲市 is no prefix of its own
-                if len(w) == 1 and any(c.start < s and c.end == s + 1 and c.label == "PLACE" for c in cands):
-                    break
-                # nor is 乡 in 城乡 (the end of an everyday word)
-                if len(w) == 1 and s > 0 and lex.freq(text[s - 1 : s + 1]) >= 50000:
-                    break
+        # the longest administrative prefix at s
+        w = next((text[s : s + n] for n, words in self.admin_prefix_sets if text[s : s + n] in words), None)
+        if w is not None:
+            # 市 at the end of 株洲市 is no prefix of its own,
+            # nor is 乡 in 城乡 (the end of an everyday word)
+            if len(w) > 1 or not (any(c.start < s and c.label == "PLACE" for c in cands.ending(s + 1))
+                                  or s > 0 and lex.freq(text[s - 1 : s + 1]) >= 50000):
                 return True
-        for w in self.functions:
-            if text.startswith(w, s):
-                return True
-        return any(c.start == s and c.label in ("PLACE", "ORG") and not c.weak for c in cands)
+        if text.startswith(self.function_suffixes, s):
+            return True
+        return any(c.label in ("PLACE", "ORG") and not c.weak for c in cands.starting(s))
 
     def __call__(self, doc: Doc) -> Doc:
         lex = lexicon_of(self.nlp)
@@ -130,15 +139,15 @@ class Orgs(JsonState):
     def _scan_left(self, text: str, h: int, st: dict, lex: Lexicon, limit: int) -> int:
         """Leftmost start of an organization stem ending at h."""
         blocked = st["blocked"]
-        # whole places and bodies already found are passed over (中华人民共和国外交部)
-        starts = {}
-        for c in st["cands"]:
-            if c.label in ("PLACE", "ORG") and not c.weak and c.end <= h:
-                starts[c.end] = min(starts.get(c.end, c.start), c.start)
+        index = cand_index(st)
         i = h
         while i > 0 and h - i < limit:
-            if i in starts and i < h and starts[i] < i:
-                i = starts[i]
+            # whole places and bodies already found are passed over (中华人民共和国外交部)
+            found = [c.start for c in index.ending(i) if c.label in ("PLACE", "ORG") and not c.weak] if i < h else []
+            if found and min(found) < i:
+                if h - min(found) >= limit:
+                    break  # bodies printed one after another are no one name longer than the limit
+                i = min(found)
                 continue
             ch = text[i - 1]
             if ch in "”\"'’" and blocked[i - 1]:
@@ -165,6 +174,7 @@ class Orgs(JsonState):
 
     def head_cands(self, text: str, st: dict, cands: list[Cand], lex: Lexicon) -> None:
         blocked = st["blocked"]
+        index = cand_index(st)
         places = self.nlp.get_pipe("zz_places")
         people = self.nlp.get_pipe("zz_people")
         n = len(text)
@@ -190,26 +200,26 @@ class Orgs(JsonState):
                 w = text[h - 1 : h + 1] if len(head) == 2 else text[h - 1 : q]
                 word_end = lex.freq(w) >= (20000 if len(head) == 1 else 50000) and w not in self.heads
             start = self._scan_left(text, h, st, lex, mx + 30)
-            start = self._fix_start(text, start, h, mn, mx, anchored, cands, lex)
+            start = self._fix_start(text, start, h, mn, mx, anchored, index, lex)
             if start is None:
                 continue
             # 市委市政府: two bodies; 异地株洲商会: the modifier is no part of the name
-            for c in cands:
-                if c.label == "ORG" and c.start == start and c.end < h and text[c.end] in "市省区县" and h - c.end >= 1:
+            for c in index.starting(start):
+                if c.label == "ORG" and c.end < h and text[c.end] in "市省区县" and h - c.end >= 1:
                     start = c.end
                     break
             j = start
             while j < h:
-                w = next((g for g in self.generic_list if text.startswith(g, j) and g not in self.admin_prefixes), None)
+                w = next((text[j : j + n] for n, words in self.lead_generic if text[j : j + n] in words), None)
                 if w is None:
                     break
                 j += len(w)
-            if j > start and j < h and self.anchored_at(text, j, cands):
+            if j > start and j < h and self.anchored_at(text, j, index):
                 start = j
             stem = text[start:h]
             if len(stem) < mn or not is_bound(st, start):
                 continue
-            if word_end and not any(stem.endswith(f) for f in self.functions):
+            if word_end and not stem.endswith(self.function_suffixes):
                 continue
             if stem and stem[0] in lex.bad_stem_start:
                 continue
@@ -219,25 +229,25 @@ class Orgs(JsonState):
                     bare = bare[len(w) :]
                     break
             public = self.kind_of(head) == "public"
-            anchored_stem = self.anchored_at(text, start, cands)
+            anchored_stem = self.anchored_at(text, start, index)
             if not anchored and mn > 0 and self.is_generic(stem) and stem not in ("市", "省", "区", "县") and not (public and anchored_stem and len(stem) > 1):
                 continue
-            if head == "中心" and any(c.label == "ORG" and c.start == start and c.end == h for c in cands):
+            if head == "中心" and any(c.label == "ORG" and c.end == h for c in index.starting(start)):
                 continue  # 市委中心 (工作): the body, then a noun
-            if any(stem == w or stem.startswith(w) for w in lex.deictic):
+            if stem.startswith(lex.deictic_tuple):
                 continue
             if self.kind_of(head) == "association":
                 rest = stem
-                for c in cands:
-                    if c.label == "PLACE" and c.start == start and not c.weak and c.end < h:
+                for c in index.starting(start):
+                    if c.label == "PLACE" and not c.weak and c.end < h:
                         rest = text[c.end : h]
                         break
                 if rest != stem and self.is_generic(rest):
                     continue  # 株洲异地商会, 株洲籍商会: a kind of body, not one
             # a shop or venue named after its district: 某区 + 某某书城 -> PLACE + ORG
             if self.kind_of(head) == "business" or head in ("书城", "影城", "菜馆", "中心店", "店", "超市", "酒店", "宾馆", "餐厅"):
-                for c in cands:
-                    if c.start == start and c.label == "PLACE" and not c.weak and text[c.end - 1] in "区县" and h - c.end >= 2:
+                for c in index.starting(start):
+                    if c.label == "PLACE" and not c.weak and text[c.end - 1] in "区县" and h - c.end >= 2:
                         if places.lookup(text[c.start : c.end]) == "strong":
                             start = c.end
                         break
@@ -261,7 +271,8 @@ class Orgs(JsonState):
             return None  # 需要学校
         if h - start > mx:
             # too long for one name: a nested organization, or an anchor inside
-            nested = [c for c in cands if c.label == "ORG" and c.start >= start and c.end < h and h - c.end <= mx and not c.weak]
+            nested = [c for end in range(h - mx, h) for c in cands.ending(end)
+                      if c.label == "ORG" and c.start >= start and not c.weak]
             if nested:
                 start = min(c.start for c in nested)
             else:
@@ -317,6 +328,15 @@ class Orgs(JsonState):
                 if not prefixed and (item in self.function_set or self.is_generic(item)):
                     continue
                 cands.append(Cand(s2, e, "ORG", 1, "list"))
+
+
+def _by_length(words) -> list[tuple[int, set[str]]]:
+    """Words grouped by length, the longest first: the longest word at a place
+    in a few set lookups, not a test of every word."""
+    groups: dict[int, set[str]] = {}
+    for w in words:
+        groups.setdefault(len(w), set()).add(w)
+    return sorted(groups.items(), reverse=True)
 
 
 @Language.factory("zz_orgs", default_config={})

@@ -4,6 +4,8 @@ surname + name-length rules; the chain is the official's title."""
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +19,7 @@ from .common import (
     Cand,
     JsonState,
     alternation,
+    cand_index,
     is_bound,
     is_cjk,
     is_free,
@@ -31,6 +34,15 @@ if TYPE_CHECKING:
 
 # level characters that open a chain's organization (市委, 县政府, 村委会)
 _LEVELS = "市省区县镇乡村州"
+# `src` of a candidate another component proposed and this one found read
+# across a post and a name: weak, so it is no mention (candidates are never
+# removed from the list, which the index follows)
+DROPPED = "dropped"
+
+
+def drop(c: Cand) -> None:
+    c.weak = True
+    c.src = DROPPED
 
 
 class People(JsonState):
@@ -121,7 +133,7 @@ class People(JsonState):
             return (i, e2)
         if any((lex.segmenter.tag(text[e2 : e2 + L]) or "nr")[:2] != "nr" for L in (4, 3) if e2 + L <= n):
             return (i, e2)  # 某某看在眼里: a longer word starts at the third character
-        if text[e3] in lex.weak_never_given and any(c.start == e3 + 1 and c.label in ("PLACE", "ORG") and not c.weak for c in st["cands"]):
+        if text[e3] in lex.weak_never_given and any(c.label in ("PLACE", "ORG") and not c.weak for c in cand_index(st).starting(e3 + 1)):
             return (i, e3)  # 某某某来某县: a movement verb before a place ends the name
         if text[e3] in lex.never_given:
             return (i, e3)
@@ -176,6 +188,7 @@ class People(JsonState):
         st = doc._.zz
         text = st["text"]
         cands: list[Cand] = st["cands"]
+        index = cand_index(st)
         blocked = st["blocked"]
         n = len(text)
         posts = self.find_posts(text, st)
@@ -210,22 +223,25 @@ class People(JsonState):
                 continue
             if self.is_word_not_name(text, span[0], span[1], lex):
                 continue  # 总书记殷切期望, 等领导简单讲了几句: a word, not a name
-            for c in [c for c in cands if c.label == "ORG" and c.start < span[0] and c.end > span[1]]:
+            for c in index.overlapping(span[0], span[1]):
                 # an organization read through the post and the name, from inside the
                 # post (副县长 + 长某某带领某某局) or up to a verb after the name (市委书记
                 # 某某率队: 队 is no body here): the post and the name are what is printed
-                if p < c.start < q or text[span[1]] in lex.weak_never_given or text[span[1]] in lex.never_given or any(
-                        text.startswith(v, span[1]) for v in lex.follow_verbs):
-                    cands.remove(c)
-            if any(c.label in ("PLACE", "ORG") and not c.weak and span[0] < c.start < span[1] < c.end for c in cands):
+                if c.label == "ORG" and c.start < span[0] and c.end > span[1] and (
+                        p < c.start < q or text[span[1]] in lex.weak_never_given or text[span[1]] in lex.never_given
+                        or any(text.startswith(v, span[1]) for v in lex.follow_verbs)):
+                    drop(c)
+            if any(c.label in ("PLACE", "ORG") and not c.weak and span[1] < c.end
+                   for c in index.starting_in(span[0] + 1, span[1])):
                 continue  # 记者从醴陵市商务局: 从 + 醴陵 is no name
-            if any(c.label in ("PLACE", "ORG") and not c.weak and c.start < span[0] < c.end and c.end >= span[1] for c in cands):
+            if any(c.label in ("PLACE", "ORG") and not c.weak and c.start < span[0] and c.end >= span[1]
+                   for c in index.overlapping(span[0], span[0] + 1)):
                 continue  # 天元区长江北路: not 区长 + 江北路
-            chain_start, unit_orgs, chain_kinds = self.chain(text, p, q, kind, cands, post_by_end, lex)
+            chain_start, unit_orgs, chain_kinds = self.chain(text, p, q, kind, index, post_by_end, lex)
             context = text[max(0, chain_start - 30) : p]
             cut = max(context.rfind(ch) for ch in lex.clause_punct)
             context = context[cut + 1 :] if cut >= 0 else context
-            label = self.classify(chain_kinds, unit_orgs, orgs, context, cands, chain_start)
+            label = self.classify(chain_kinds, unit_orgs, orgs, context, index, chain_start)
             title = None
             row_label = text[q : q + 1] == "\t" and (p == 0 or text[p - 1] == "\n")
             if kind not in ("role", "description") and not row_label:
@@ -298,7 +314,8 @@ class People(JsonState):
 
     def chain(self, text, p, q, kind, cands, post_by_end, lex):
         """Start of the title chain ending with the post at [p, q), the
-        organization printed before each of its posts, and the posts' kinds."""
+        organization printed before each of its posts, and the posts' kinds
+        (`cands`: the index of the document's candidates)."""
         s = p
         unit_orgs = []
         kinds = [kind]
@@ -345,9 +362,9 @@ class People(JsonState):
                         return start, unit_orgs + orgs_before, kinds + kinds_before
                 break
             best = None
-            for c in cands:
-                if c.label in ("ORG", "PLACE") and c.start >= limit and (c.end == s or (c.start < s < c.end <= q)):
-                    # (a place overlapping the chain's start: 某都市 + 市政协主席)
+            for c in cands.ending(s) + [c for c in cands.overlapping(s, s + 1) if c.start < s and c.end <= q]:
+                # (a place overlapping the chain's start: 某都市 + 市政协主席)
+                if c.label in ("ORG", "PLACE") and c.start >= limit and c.src != DROPPED:
                     if best is None or c.length > best.length:
                         best = c
             if best is not None:
@@ -355,7 +372,7 @@ class People(JsonState):
                 s = self._after_breakers(text, best.start, s, lex, listed_only=True) if best.label == "ORG" else best.start
                 unit_start = s
                 if s > best.start:
-                    cands.remove(best)
+                    drop(best)
                     break
                 continue
             prev = post_by_end.get(s)
@@ -393,7 +410,7 @@ class People(JsonState):
                 j -= 1
             j = self._after_breakers(text, j, s, lex)
             run = text[j:s]
-            has_org = any(c.label in ("ORG", "PLACE") and c.start >= j and c.end <= s for c in cands)
+            has_org = any(c.label in ("ORG", "PLACE") and c.end <= s for c in cands.starting_in(j, s))
             # an earlier post of a chain, from the verb's object on: 看望了基层一线优秀干部、
             # 某街道办事处专干某某 (the whole object is what the paper calls the person)
             object_post = len(kinds) > 1 and 2 <= len(run) <= 8 and (j == 0 or text[j - 1] in "了\n")
@@ -426,7 +443,7 @@ class People(JsonState):
         before = text[nl - 1]
         if before in "。！？!?”\"；;：:":
             return False
-        return before == "、" or nl in post_by_end or any(c.end == nl and c.label == "ORG" for c in cands)
+        return before == "、" or nl in post_by_end or any(c.label == "ORG" and not c.weak for c in cands.ending(nl))
 
     def _field_before(self, text: str, s: int, p: int) -> int:
         """Length of the committee fields printed right before 委员 at `s`
@@ -449,7 +466,7 @@ class People(JsonState):
 
     @staticmethod
     def _org_at(s: int, cands) -> bool:
-        return any(c.start == s and c.label in ("ORG", "PLACE") and not c.weak for c in cands)
+        return any(c.label in ("ORG", "PLACE") and not c.weak for c in cands.starting(s))
 
     def _after_breakers(self, text: str, j: int, s: int, lex: Lexicon, keep: str = "", listed_only: bool = False) -> int:
         """`j` moved past the last word of text[j:s] that never sits inside an
@@ -482,7 +499,7 @@ class People(JsonState):
             k -= 1
         return self._after_breakers(text, k, s, lex, keep="的")
 
-    def classify(self, kinds: list[str], unit_orgs: list[str], orgs: Orgs, context: str = "", cands=(), chain_start: int = 0) -> str:
+    def classify(self, kinds: list[str], unit_orgs: list[str], orgs: Orgs, context: str = "", cands=None, chain_start: int = 0) -> str:
         org_kinds = [orgs.kind_of(o) for o in unit_orgs if o]
         last_org = org_kinds[0] if org_kinds else None
         if last_org is None and context:
@@ -509,14 +526,13 @@ class People(JsonState):
             if org.endswith(f) and len(org) > len(f):
                 org = org[: -len(f)]
                 break
-        best, best_word = -1, ""
-        for w, _k in orgs.kind_words:
-            at = org.rfind(w)
-            if at >= 0 and (at + len(w), len(w)) > (best, len(best_word)):
-                best, best_word = at + len(w), w
-        return best_word in self.grassroots
+        for e in range(len(org), 0, -1):  # the body word that ends last, the longer at one end
+            for length in orgs.kind_lengths:
+                if length <= e and org[e - length : e] in orgs.kind_by_word:
+                    return org[e - length : e] in self.grassroots
+        return False
 
-    def _state_owned(self, unit_orgs: list[str], cands=(), chain_start: int = 0) -> bool:
+    def _state_owned(self, unit_orgs: list[str], cands=None, chain_start: int = 0) -> bool:
         """A business named by an administrative prefix (市城发集团, 省某某集团),
         or by a place and a state-owned platform's trade (某地城投集团,
         某地传媒集团), is owned by that government: its leaders are OFFICIALs."""
@@ -525,8 +541,8 @@ class People(JsonState):
             for w in ("市", "省", "区", "县"):
                 if o.startswith(w) and len(o) > 2:
                     return True
-            if any(m in o for m in self.state_owned_markers) and any(
-                    c.label == "PLACE" and c.start == chain_start for c in cands):
+            if cands is not None and any(m in o for m in self.state_owned_markers) and any(
+                    c.label == "PLACE" for c in cands.starting(chain_start)):
                 return True
         return False
 
@@ -545,8 +561,8 @@ class People(JsonState):
         return None
 
     def after_anchors(self, text, st, cands, lex) -> None:
-        for w in lex.post_after:
-            for m in re.finditer(re.escape(w), text):
+        for pattern in lex.post_after_res:
+            for m in pattern.finditer(text):
                 span = self._name_before(text, m.start(), st, lex, loose=True, strict=False)
                 if span and is_free(st, span[0], span[1]):
                     cands.append(Cand(span[0], span[1], "OFFICIAL", 3, "post-after"))
@@ -609,25 +625,40 @@ class People(JsonState):
         organizations inside these chains are dropped (rule 2)."""
         lex = lexicon_of(self.nlp)
         orgs: Orgs = self.nlp.get_pipe("zz_orgs")
-        cands = st["cands"]
+        index = cand_index(st)
         posts = self.find_posts(text, st)
         post_by_end = {}
         for post in posts:
             post_by_end.setdefault(post[1], post)
+        post_starts = [post[0] for post in posts]
         st["more_titles"] = {}
         late_chains: list[tuple[int, int]] = []
         persons: dict[tuple[int, int], Cand] = {}
         for c in chosen:
             if c.label in ("OFFICIAL", "PERSON"):
                 persons.setdefault((c.start, c.end), c)
+        person_by_end = {span[1]: span for span in sorted(persons)}
+        person_starts = sorted(span[0] for span in persons)
+        occupied = bytearray(len(text) + 1)
+        for c in chosen:
+            occupied[c.start : c.end] = b"\x01" * c.length
+        chain_of = {name_start: cs for cs, name_start in st["chains"]}  # a name -> where its chain starts
+        chain_cover = sorted(st["chains"])
+        chain_reach = list(itertools.accumulate((ns for _, ns in chain_cover), max))
+        chain_starts = [cs for cs, _ in chain_cover]
         upgraded: set[str] = set()
+
+        def in_chain(p: int, q: int) -> bool:  # is [p, q) inside a chain before a name?
+            k = bisect.bisect_right(chain_starts, p)
+            return k > 0 and chain_reach[k - 1] >= q
 
         def add(span: tuple[int, int], title: str, label: str) -> None:
             if span not in persons:
-                if label != "OFFICIAL" or any(c.start < span[1] and span[0] < c.end for c in chosen):
+                if label != "OFFICIAL" or any(occupied[span[0] : span[1]]):
                     return
                 persons[span] = Cand(span[0], span[1], "OFFICIAL", 3, "title-after")
                 chosen.append(persons[span])
+                occupied[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
             titles = st["more_titles"].setdefault(span, [])
             if title and title not in titles:
                 titles.append(title)
@@ -635,12 +666,11 @@ class People(JsonState):
                 upgraded.add(text[span[0] : span[1]])
 
         n = len(text)
-        in_chain = lambda p, q: any(cs <= p and q <= ns for cs, ns in st["chains"])  # noqa: E731
         # 1. a post right after the name: 某某总书记, 某中某某校长作了汇报
         for p, q, kind in posts:
             if text[p:q] not in self.after_name or in_chain(p, q) or (q < n and self.post_re.match(text, q)):
                 continue
-            span = next((k for k in persons if k[1] == p), None)
+            span = person_by_end.get(p)
             if span is None:
                 span = self._name_before(text, p, st, lex, loose=True, strict=True)
                 # (inside a run of characters only a full three-character name: 某中某某某校长)
@@ -658,10 +688,10 @@ class People(JsonState):
             post = post_by_end.get(min(ends)) if ends else None
             if post is None:
                 continue
-            start, unit_orgs, kinds = self.chain(text, post[0], post[1], post[2], cands, post_by_end, lex)
+            start, unit_orgs, kinds = self.chain(text, post[0], post[1], post[2], index, post_by_end, lex)
             if start == e + 1:
                 late_chains.append((start, post[1]))
-                add(span, "".join(text[start : post[1]].split()), self.classify(kinds, unit_orgs, orgs, "", cands, start))
+                add(span, "".join(text[start : post[1]].split()), self.classify(kinds, unit_orgs, orgs, "", index, start))
         # 3. a post in the predicate: 某某以多数票当选镇党委书记, 某某被任命为某厂厂长
         if self.predicate_re is not None:
             for span in list(persons):
@@ -670,40 +700,48 @@ class People(JsonState):
                 while end < n and end - e < 40 and text[end] not in lex.clause_punct:
                     end += 1
                 m = self.predicate_re.search(text, e, end)
-                if m is None or m.start() - e > 12 or any(e < k[0] < m.end() for k in persons) or (
-                        self.post_re.search(text, e, m.start()) is not None):
+                if m is None or m.start() - e > 12 or self.post_re.search(text, e, m.start()) is not None:
                     continue
+                k = bisect.bisect_right(person_starts, e)
+                if k < len(person_starts) and person_starts[k] < m.end():
+                    continue  # another person is the subject
                 post = None
-                for p, q, kind in posts:
-                    if p >= m.end() and q <= end and (q == end or text[q:end] in self.predicate_end):
+                for at in range(bisect.bisect_left(post_starts, m.end()), len(posts)):
+                    p, q, kind = posts[at]
+                    if q > end:
+                        break
+                    if q == end or text[q:end] in self.predicate_end:
                         post = (p, q, kind)
                 if post is None:
                     continue
-                start, unit_orgs, kinds = self.chain(text, *post, cands, post_by_end, lex)
+                start, unit_orgs, kinds = self.chain(text, *post, index, post_by_end, lex)
                 start = max(start, m.end())
                 if text[m.end() : start].strip():
                     continue
                 late_chains.append((start, post[1]))
-                add(span, "".join(text[start : post[1]].split()), self.classify(kinds, unit_orgs, orgs, "", cands, start))
+                add(span, "".join(text[start : post[1]].split()), self.classify(kinds, unit_orgs, orgs, "", index, start))
         # 4. a post after 等 given to every name of the list before it
         for m in re.finditer("等", text):
             i = m.start()
-            for p, q, kind in posts:
-                if not (i < p <= i + 12) or kind not in ("official", "leader"):
+            if i not in person_by_end:
+                continue
+            for at in range(bisect.bisect_right(post_starts, i), len(posts)):
+                p, q, kind = posts[at]
+                if p > i + 12:
+                    break
+                if kind not in ("official", "leader"):
                     continue
-                start, _orgs, _kinds = self.chain(text, p, q, kind, cands, post_by_end, lex)
+                start, _orgs, _kinds = self.chain(text, p, q, kind, index, post_by_end, lex)
                 word = self.post_re.match(text, p)
                 if start != i + 1 or word is None or word.group("post") in self.group_posts or in_chain(p, q):
                     break
                 title = "".join(text[i + 1 : q].split())
                 k = i
-                while True:
-                    span = next((sp for sp in persons if sp[1] == k), None)
-                    if span is None:
-                        break
+                while k in person_by_end:
+                    span = person_by_end[k]
                     add(span, title, "OFFICIAL")
                     late_chains.append((i + 1, q))
-                    before = next((cs for cs, ns in st["chains"] if ns == span[0]), span[0])
+                    before = chain_of.get(span[0], span[0])
                     if before > 0 and text[before - 1] in "、,，":
                         k = before - 1
                         continue
@@ -712,8 +750,12 @@ class People(JsonState):
         for c in chosen:
             if c.label in ("OFFICIAL", "PERSON") and text[c.start : c.end] in upgraded:
                 c.label = "OFFICIAL"
-        return [c for c in chosen if not (c.label in ("ORG", "PLACE") and any(cs <= c.start and c.end <= ce for cs, ce in late_chains))]
-
+        if not late_chains:
+            return chosen
+        covered = bytearray(n + 1)
+        for cs, ce in late_chains:
+            covered[cs:ce] = b"\x01" * (ce - cs)
+        return [c for c in chosen if not (c.label in ("ORG", "PLACE") and all(covered[c.start : c.end]))]
 
 @Language.factory("zz_people", default_config={})
 def make_people(nlp: Language, name: str):
