@@ -159,9 +159,11 @@ class Consistency(JsonState):
             while i != -1:
                 j = i + len(s)
                 inside = [c for c in placed.overlapping(i, j) if id(c) not in removed]
-                # a longer string may replace places/organizations inside it
+                # a longer string may replace places/organizations inside it, and a
+                # person's name a place a suffix rule made of it (陈某江: no river)
                 replace = only_names is None and bool(inside) and all(
-                    c.start >= i and c.end <= j and c.label in ("PLACE", "ORG") and c.length < j - i and c.prio < 3
+                    c.start >= i and c.end <= j and c.label in ("PLACE", "ORG") and c.prio < 3
+                    and (c.length < j - i or (check_name and c.src == "suffix" and c.label == "PLACE"))
                     for c in inside
                 )
                 if (replace or not any(occupied[i:j])) and is_free(st, i, j):

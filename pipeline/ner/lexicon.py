@@ -87,6 +87,8 @@ class Lexicon(JsonState):
         self.doctrine_after_res = [re.compile(rf"[^，。；、,;\s“”\"]{{0,14}}{re.escape(w)}") for w in self.doctrine_after]
         self.post_after_res = [re.compile(re.escape(w)) for w in self.post_after]
         self.follow_verbs = longest_first(n.get("follow_verbs", []))
+        self.person_tags = set(n.get("person_tags", []))
+        self.common_word_min_freq = int(n.get("common_word_min_freq", 500))
         entries = (line.split("\t") for line in d.get("dictionary", []))
         self.segmenter = WordSegmenter({w: (int(f), t) for w, f, t in entries})
         self.ready = True
@@ -136,6 +138,13 @@ class Lexicon(JsonState):
         state["edges"] = self.segmenter.edges(text)
         doc._.zz = state
         return doc
+
+    def common_word(self, word: str) -> bool:
+        """A word jieba's dictionary lists, often, with a tag of no name (党员 n,
+        简单 a): never a person's name."""
+        tag = self.segmenter.tag(word)
+        return (tag is not None and tag not in self.person_tags
+                and self.segmenter.freq(word) >= self.common_word_min_freq)
 
     @staticmethod
     def inside_word(state: dict, start: int, end: int) -> bool:

@@ -154,6 +154,8 @@ class People(JsonState):
         name = text[s:e]
         if len(name) < 2:
             return False
+        if lex.common_word(name):
+            return False  # 党员, 简单: a frequent word the dictionary lists as no name
         sl = lex.surname_at(text, s) or 1
         given = name[sl:]
         if not given or any(given.startswith(h) for h in lex.hidden_given):

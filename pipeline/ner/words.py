@@ -26,6 +26,7 @@ class WordSegmenter:
         total = sum(f for f, _ in words.values()) or 1
         log_total = math.log(total)
         self.tags = {w: t for w, (_, t) in words.items()}
+        self.freqs = {w: f for w, (f, _) in words.items()}
         self.logp = {w: math.log(max(f, 1)) - log_total for w, (f, _) in words.items() if len(w) <= MAX_WORD}
         # the longest word starting with each character bounds the lookups
         longest: dict[str, int] = {}
@@ -76,3 +77,6 @@ class WordSegmenter:
 
     def tag(self, word: str) -> str | None:
         return self.tags.get(word)
+
+    def freq(self, word: str) -> int:
+        return self.freqs.get(word, 0)
