@@ -57,6 +57,14 @@ class Orgs(JsonState):
         self.generic = set(o["generic"])
         self.generic_list = longest_first(o["generic"] + o["admin_prefixes"])
         self.quoted_before = longest_first(o["quoted_org_before"])
+        self.quoted_after = longest_first(o["quoted_org_after"])
+        self.quoted_heads = longest_first(o["quoted_org_heads"])
+        self.quoted_not_body_tails = longest_first(o["quoted_not_body_tails"])
+        self.grassroots = longest_first(o["grassroots_units"])
+        self.rooms = longest_first(o["rooms"])
+        self.party_re = re.compile(f"(?:{alternation(o['party_names']).pattern})")
+        self.party_congress_re = re.compile(o["party_congress"])
+        self.congress_re = re.compile(f"(?:{o['congress_term']})?(?:{alternation(o['congress_bodies']).pattern})")
         self.list_tails_re = alternation(o["list_org_tails"])
         self.list_item_prefixes = longest_first(o["list_item_prefixes"])
         kinds = self.data["kinds"]["kinds"]
@@ -96,6 +104,14 @@ class Orgs(JsonState):
                 return False
         return True
 
+    def is_bare_grassroots(self, text: str, start: int, end: int, cands: list[Cand]) -> bool:
+        """Does text[start:end] begin with 村 or 社区 standing for "the
+        village", no place name before it?"""
+        if not any(text.startswith(w, start) for w in self.grassroots):
+            return False
+        named = any(c.label == "PLACE" and not c.weak and (c.end == start or (c.start == start and c.end < end)) for c in cands)
+        return not named
+
     def anchored_at(self, text: str, s: int, cands: list[Cand]) -> bool:
         lex = lexicon_of(self.nlp)
         for w in self.admin_prefixes:
@@ -123,12 +139,15 @@ class Orgs(JsonState):
             if is_free(st, m.start(), m.end()) and is_bound(st, m.start()) and is_bound(st, m.end()):
                 cands.append(Cand(m.start(), m.end(), "ORG", 2, "standalone"))
         self.head_cands(text, st, cands, lex)
+        self.party_place_cands(text, st, cands)
+        self.congress_cands(text, st, cands)
         self.quoted_cands(text, st, cands)
         self.list_cands(text, st, cands, lex)
         return doc
 
-    def _scan_left(self, text: str, h: int, st: dict, lex: Lexicon, limit: int) -> int:
-        """Leftmost start of an organization stem ending at h."""
+    def _scan_left(self, text: str, h: int, st: dict, lex: Lexicon, limit: int, quote_start: bool = False) -> int:
+        """Leftmost start of an organization stem ending at h; with
+        `quote_start`, the stem may begin with a quoted part."""
         blocked = st["blocked"]
         # whole places and bodies already found are passed over (中华人民共和国外交部)
         starts = {}
@@ -149,6 +168,8 @@ class Orgs(JsonState):
                 if j >= 0 and blocked[j] and j > 0 and lex.is_name_char(text[j - 1]):
                     i = j
                     continue
+                if quote_start and j >= 0 and text[j] in "“\"'‘" and (j == 0 or not lex.is_name_char(text[j - 1])):
+                    return j  # the name begins with its quoted part: “某某”志愿服务队
                 break
             if ch in ")）":
                 j = text.rfind("(" if ch == ")" else "（", max(0, i - 6), i - 1)
@@ -174,6 +195,9 @@ class Orgs(JsonState):
             mn, mx, anchored = self.heads[head]
             if blocked[h] or not is_bound(st, q):
                 continue
+            # nor a head inside a place's name (店 in 普兰店区)
+            if any(c.label == "PLACE" and not c.weak and c.src.startswith("gaz") and c.start < h and c.end > q for c in cands):
+                continue
             # the tail of a post word is no head: 常委, 政委, 委员
             if any(pm.start() < h < pm.end() or (pm.start() < h and pm.end() >= q) for pm in matches_around(people.post_re, text, h, q)):
                 continue
@@ -189,7 +213,7 @@ class Orgs(JsonState):
             if h > 0 and len(head) <= 2 and text[h - 1] not in "市省区县镇乡村":
                 w = text[h - 1 : h + 1] if len(head) == 2 else text[h - 1 : q]
                 word_end = lex.freq(w) >= (20000 if len(head) == 1 else 50000) and w not in self.heads
-            start = self._scan_left(text, h, st, lex, mx + 30)
+            start = self._scan_left(text, h, st, lex, mx + 30, quote_start=not anchored)
             start = self._fix_start(text, start, h, mn, mx, anchored, cands, lex)
             if start is None:
                 continue
@@ -199,7 +223,9 @@ class Orgs(JsonState):
                     start = c.end
                     break
             j = start
-            while j < h:
+            # a place whose name begins with a generic word stays whole (大乌江镇)
+            whole_place = any(c.start == start and c.label == "PLACE" and not c.weak and c.end <= h for c in cands)
+            while j < h and not whole_place:
                 w = next((g for g in self.generic_list if text.startswith(g, j) and g not in self.admin_prefixes), None)
                 if w is None:
                     break
@@ -226,6 +252,14 @@ class Orgs(JsonState):
                 continue  # 市委中心 (工作): the body, then a noun
             if any(stem == w or stem.startswith(w) for w in lex.deictic):
                 continue
+            # a village's or community's body without the unit's name is generic
+            # (村委会, 村支两委, 社区居委会); with it, it is a name (某某村村委会)
+            if self.is_bare_grassroots(text, start, q, cands):
+                continue
+            # rooms and buildings printed like a body: 村部, 会议室
+            room = next((w for w in self.rooms if text.endswith(w, start, q)), None)
+            if room and lex.freq(text[q - len(room) - 1 : q - len(room) + 1]) < 50000:
+                continue  # (农业农村部: 农村 is the word, no 村部)
             if self.kind_of(head) == "association":
                 rest = stem
                 for c in cands:
@@ -235,13 +269,13 @@ class Orgs(JsonState):
                 if rest != stem and self.is_generic(rest):
                     continue  # 株洲异地商会, 株洲籍商会: a kind of body, not one
             # a shop or venue named after its district: 某区 + 某某书城 -> PLACE + ORG
-            if self.kind_of(head) == "business" or head in ("书城", "影城", "菜馆", "中心店", "店", "超市", "酒店", "宾馆", "餐厅"):
+            if (self.kind_of(head) == "business" and not head.endswith("厂")) or head in ("书城", "影城", "菜馆", "中心店", "店", "超市", "酒店", "宾馆", "餐厅"):
                 for c in cands:
                     if c.start == start and c.label == "PLACE" and not c.weak and text[c.end - 1] in "区县" and h - c.end >= 2:
                         if places.lookup(text[c.start : c.end]) == "strong":
                             start = c.end
                         break
-            cands.append(Cand(start, q, "ORG", 1 if mn == 0 else 2, "head"))
+            cands.append(Cand(start, q, "ORG", 1 if mn == 0 else 2, "quoted-head" if blocked[start] else "head"))
 
     def _fix_start(self, text, start, h, mn, mx, anchored, cands, lex) -> int | None:
         """Choose where the name before a head begins."""
@@ -250,13 +284,24 @@ class Orgs(JsonState):
             for off in range(1, len(w)):
                 if text.startswith(w, start - off):
                     start = start - off + len(w)
+        # a post and a name inside the run: the person's chain and a verb come
+        # first (市长某某率某某市考察团 -> 某某市考察团); 会长 in 总商会长沙 is none
+        after_post = self._after_post_and_name(text, start, h, cands, lex)
+        if after_post is not None:
+            if h - after_post < max(mn, 1):
+                return None
+            start = after_post
         # a verb inside the run: 坚定支持某某集团, 成立某某商会; 围绕中心 is none
         start = cut_after_verbs(text, start, h, max(mn, 1), lex, strict=False, generic=self.is_generic)
         if start is None:
             return None
         places = self.nlp.get_pipe("zz_places")
-        start = drop_lead_words(text, start, h, max(mn, 1), lex, places.lookup)
+        dropped = drop_lead_words(text, start, h, max(mn, 1), lex, places.lookup)
+        # an administrative prefix is no lead word (自治区工商局: not 自治 + 区工商局)
+        if not any(text.startswith(w, start) and start + len(w) > dropped for w in self.admin_prefixes):
+            start = dropped
         start = start_at_inner_place(text, start, h, max(mn, 1), lex, cands)
+        start = self._start_at_higher_place(text, start, h, cands)
         if text[start:h] in lex.function_words and text[start:h] not in self.function_set:
             return None  # 需要学校
         if h - start > mx:
@@ -280,15 +325,104 @@ class Orgs(JsonState):
             return None
         return start
 
+    def _start_at_higher_place(self, text: str, start: int, h: int, cands: list[Cand]) -> int:
+        """A province or prefecture right after a town or village inside the
+        stem begins the name; the smaller place before it is where the body
+        is (某某村湖南某某有限公司 -> 某某村 / 湖南某某有限公司)."""
+        places = self.nlp.get_pipe("zz_places")
+        low_ends = {
+            c.end
+            for c in cands
+            if c.label == "PLACE" and not c.weak and c.end > start
+            and (places.levels.get(text[c.start : c.end], 9) in (3, 4) or text[c.end - 1] in "村镇乡")
+        }
+        for c in cands:
+            if c.label == "PLACE" and not c.weak and start < c.start < h and c.start in low_ends:
+                if places.levels.get(text[c.start : c.end], 9) in (0, 1):
+                    return c.start
+        return start
+
+    def _after_post_and_name(self, text: str, start: int, h: int, cands: list[Cand], lex: Lexicon) -> int | None:
+        """Where the stem text[start:h] goes on after the last post word
+        followed by a surname in it (an official's chain and name), at the
+        next anchor; None when it holds no such post."""
+        people = self.nlp.get_pipe("zz_people")
+        last = None
+        for pm in people.post_re.finditer(text, start, h):
+            e = pm.end()
+            if any(c.label == "PLACE" and not c.weak and c.start < e and c.end > pm.start() for c in cands):
+                continue
+            if e < h and lex.surname_at(text, e) and h - e >= 3:
+                last = e
+        if last is None:
+            return None
+        for s in range(last + 2, h):
+            if self.anchored_at(text, s, cands):
+                return s
+        return h
+
+    def party_place_cands(self, text: str, st: dict, cands: list[Cand]) -> None:
+        """中国共产党 + a place + 第N次代表大会 -> the party + the place (one ORG)."""
+        place_ends = {c.start: c.end for c in cands if c.label == "PLACE" and not c.weak}
+        for m in self.party_re.finditer(text):
+            e = place_ends.get(m.end())
+            if e is not None and self.party_congress_re.match(text, e) and is_free(st, m.start(), e):
+                cands.append(Cand(m.start(), e, "ORG", 2, "party-place"))
+
+    def _listed_as_other(self, text: str, e: int, st: dict) -> bool:
+        """Do the quoted items from e on end in a word naming them other
+        than bodies (“甲”“乙”等平台)?"""
+        ends = {qs: qe for qs, qe, namelike in st["quotes"] if namelike}
+        while True:
+            if e < len(text) and text[e] in "、和及与":
+                e += 1
+            if e in ends:
+                e = ends[e]
+                continue
+            break
+        return any(text.startswith(w, e) for w in self.quoted_not_body_tails)
+
+    def congress_cands(self, text: str, st: dict, cands: list[Cand]) -> None:
+        """A place or an administrative prefix, [第N届], 人民代表大会 -> one ORG."""
+        place_starts = {c.end: c.start for c in cands if c.label == "PLACE" and not c.weak}
+        lex = lexicon_of(self.nlp)
+        for m in self.congress_re.finditer(text):
+            s = place_starts.get(m.start())
+            if s is None:
+                w = next((w for w in self.admin_prefixes if text.endswith(w, 0, m.start())), None)
+                if w is None:
+                    continue
+                s = m.start() - len(w)
+                if len(w) == 1 and s > 0 and lex.is_name_char(text[s - 1]):
+                    continue  # 庆祝人民代表大会: no prefix of its own
+            if is_free(st, s, m.end()):
+                cands.append(Cand(s, m.end(), "ORG", 2, "congress"))
+
     def quoted_cands(self, text: str, st: dict, cands: list[Cand]) -> None:
+        # the quoted part a name begins with is the body's short name: “某某”
+        # again in the article is the same body (“某某”志愿服务队 … “某某”志愿者)
+        short_names = set()
+        for c in cands:
+            if c.src == "quoted-head":
+                close = next((qe for qs, qe, _n in st["quotes"] if qs == c.start), None)
+                if close is not None and close < c.end:
+                    short_names.add(text[c.start + 1 : close - 1])
         for s, e, namelike in st["quotes"]:
             if not namelike or text[s] == "《":
                 if text[s] == "《" and re.search(r"(日报|晚报|报|杂志|周刊)$", text[s + 1 : e - 1]):
                     cands.append(Cand(s + 1, e - 1, "ORG", 2, "quoted-paper"))
                 continue
+            inner = text[s + 1 : e - 1]
             after = text[e : e + 6]
+            before = text[max(0, s - 4) : s]
             if any(after.startswith(w) for w in self.quoted_before):
                 cands.append(Cand(s + 1, e - 1, "ORG", 2, "quoted-account"))
+            elif any(before.endswith(w) for w in self.quoted_after):
+                cands.append(Cand(s + 1, e - 1, "ORG", 2, "quoted-business"))
+            elif any(inner.endswith(w) and len(inner) >= len(w) + 2 for w in self.quoted_heads) and not self._listed_as_other(text, e, st):
+                cands.append(Cand(s + 1, e - 1, "ORG", 2, "quoted-name"))
+            elif inner in short_names and not any(c.start <= s < c.end for c in cands if c.src == "quoted-head"):
+                cands.append(Cand(s + 1, e - 1, "ORG", 2, "quoted-alias"))
 
     def list_cands(self, text: str, st: dict, cands: list[Cand], lex: Lexicon) -> None:
         for m in self.list_tails_re.finditer(text):
