@@ -61,6 +61,9 @@ class Orgs(JsonState):
         self.quoted_heads = longest_first(o["quoted_org_heads"])
         self.quoted_not_body_tails = longest_first(o["quoted_not_body_tails"])
         self.grassroots = longest_first(o["grassroots_units"])
+        self.branch_prefixes = set(o["branch_prefixes"])
+        self.ordinal_school_re = re.compile(o["ordinal_school"])
+        self.zone_prefixes = longest_first(o["zone_prefixes"])
         self.rooms = longest_first(o["rooms"])
         self.party_re = re.compile(f"(?:{alternation(o['party_names']).pattern})")
         self.party_congress_re = re.compile(o["party_congress"])
@@ -134,16 +137,33 @@ class Orgs(JsonState):
         text = st["text"]
         cands: list[Cand] = st["cands"]
         for m in self.standalone_re.finditer(text):
-            if len(m.group()) <= 2 and m.start() > 0 and lex.is_name_char(text[m.start() - 1]):
-                continue  # 全民进行: no 民进
-            if is_free(st, m.start(), m.end()) and is_bound(st, m.start()) and is_bound(st, m.end()):
-                cands.append(Cand(m.start(), m.end(), "ORG", 2, "standalone"))
+            s, e = m.span()
+            if len(m.group()) <= 2 and lex.inside_word(st, s, e):
+                continue  # 全民进行: no 民进 (纪念红军 is one)
+            if is_free(st, s, e) and is_bound(st, s) and is_bound(st, e):
+                s = self._prefixed_start(text, s, cands, lex)
+                cands.append(Cand(s, e, "ORG", 2, "standalone"))
         self.head_cands(text, st, cands, lex)
         self.party_place_cands(text, st, cands)
         self.congress_cands(text, st, cands)
+        self.ordinal_school_cands(text, st, cands, lex)
         self.quoted_cands(text, st, cands)
         self.list_cands(text, st, cands, lex)
         return doc
+
+    def _prefixed_start(self, text: str, s: int, cands: list[Cand], lex: Lexicon) -> int:
+        """A national body's provincial or city branch: 省 + 农工党 -> 省农工党,
+        湖南省 + 农工党 -> 湖南省农工党 (not 全省 + 民盟)."""
+        if s == 0 or text[s - 1] not in self.branch_prefixes:
+            return s
+        if any(text.endswith(d, 0, s) for d in lex.deictic):
+            return s
+        places = [c.start for c in cands if c.label == "PLACE" and not c.weak and c.end == s]
+        if places:
+            return min(places)
+        if s >= 2 and lex.is_name_char(text[s - 2]):
+            return s  # the character belongs to the word before (城市民盟)
+        return s - 1
 
     def _scan_left(self, text: str, h: int, st: dict, lex: Lexicon, limit: int, quote_start: bool = False) -> int:
         """Leftmost start of an organization stem ending at h; with
@@ -381,6 +401,30 @@ class Orgs(JsonState):
                 continue
             break
         return any(text.startswith(w, e) for w in self.quoted_not_body_tails)
+
+    def ordinal_school_cands(self, text: str, st: dict, cands: list[Cand], lex: Lexicon) -> None:
+        """A place or zone + 二中 / 八小 -> ORG; the bare number elsewhere in the
+        article then names the same school."""
+        place_starts = {c.end: c.start for c in cands if c.label == "PLACE" and not c.weak}
+        found = []
+        bare = []
+        for m in self.ordinal_school_re.finditer(text):
+            s, e = m.span()
+            if e < len(text) and lex.freq(text[e - 1 : e + 1]) >= 20000:
+                continue  # 二小区, 一中心: an everyday word goes on
+            if text.startswith("全会", e) or not is_free(st, s, e):
+                continue
+            start = place_starts.get(s)
+            if start is None:
+                start = next((s - len(w) for w in self.zone_prefixes if text.endswith(w, 0, s)), None)
+            if start is not None:
+                found.append(text[s:e])
+                cands.append(Cand(start, e, "ORG", 2, "ordinal-school"))
+            elif st["edges"][s] and (s == 0 or text[s - 1] not in CN_NUMERALS and text[s - 1] not in "第届"):
+                bare.append((s, e))
+        for s, e in bare:
+            if text[s:e] in found:
+                cands.append(Cand(s, e, "ORG", 2, "ordinal-school"))
 
     def congress_cands(self, text: str, st: dict, cands: list[Cand]) -> None:
         """A place or an administrative prefix, [第N届], 人民代表大会 -> one ORG."""
