@@ -49,6 +49,12 @@ class Orgs(JsonState):
     def _setup(self) -> None:
         o = self.data["orgs"]
         self.heads = {h[0]: (int(h[1]), int(h[2]), bool(h[3])) for h in o["heads"]}
+        self.trade_heads = set(o["trade_heads"])
+        self.trade_name_max = int(o["trade_name_max"])
+        self.proper_tags = set(o["proper_tags"])
+        self.not_company_list_re = re.compile(o["not_company_list"])
+        for w in self.trade_heads:
+            self.heads.setdefault(w, (2, self.trade_name_max + 6, False))
         self.head_re = alternation(self.heads)
         self.admin_prefixes = longest_first(o["admin_prefixes"])
         self.functions = longest_first(o["functions"])
@@ -288,6 +294,8 @@ class Orgs(JsonState):
                         break
                 if rest != stem and self.is_generic(rest):
                     continue  # 株洲异地商会, 株洲籍商会: a kind of body, not one
+            if head in self.trade_heads and not self._trade_name(text, start, h, q, st, cands, lex):
+                continue
             # a shop or venue named after its district: 某区 + 某某书城 -> PLACE + ORG
             if (self.kind_of(head) == "business" and not head.endswith("厂")) or head in ("书城", "影城", "菜馆", "中心店", "店", "超市", "酒店", "宾馆", "餐厅"):
                 for c in cands:
@@ -344,6 +352,42 @@ class Orgs(JsonState):
                     return s
             return None
         return start
+
+    def _trade_name(self, text: str, start: int, h: int, q: int, st: dict, cands: list[Cand], lex: Lexicon) -> bool:
+        """Is text[start:h], past the places it begins with, a trade name
+        (中信, 顺丰; not 人工 in 人工智能), the industry word text[h:q] a word
+        of its own (not 智能 in 智能化)?"""
+        if not (st["edges"][h] and st["edges"][q]):
+            return False
+        i = start
+        while True:
+            nxt = max((c.end for c in cands if c.label == "PLACE" and not c.weak and c.start == i and c.end <= h), default=None)
+            if nxt is None:
+                break
+            i = nxt
+        if text[i] in self.branch_prefixes and h - i > 2:
+            i += 1  # 省某某科技: the province's, not part of the trade name
+        name = text[i:h]
+        if not 2 <= len(name) <= self.trade_name_max or self.is_generic(name) or name in self.trade_heads:
+            return False
+        clause = re.split(r"[，。；,;！？!?\n]", text[q : q + 40], maxsplit=1)[0]
+        if self.not_company_list_re.search(clause):
+            return False
+        seg = lex.segmenter
+        pieces = [name[a:b] for a, b in seg.cut(name)]
+        if re.match(r"[一二三四五六七八九十百千]+[大强佳项家个]", name):
+            return False  # 十大科技: a count, not a name
+        singles = 0
+        for w in pieces:
+            if len(w) == 1:
+                singles += 1
+                if singles >= 2:
+                    return True
+                continue
+            singles = 0
+            if seg.tag(w) in self.proper_tags:
+                return True
+        return False
 
     def _start_at_higher_place(self, text: str, start: int, h: int, cands: list[Cand]) -> int:
         """A province or prefecture right after a town or village inside the
