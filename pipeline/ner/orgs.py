@@ -68,6 +68,8 @@ class Orgs(JsonState):
         self.quoted_not_body_tails = longest_first(o["quoted_not_body_tails"])
         self.grassroots = longest_first(o["grassroots_units"])
         self.branch_prefixes = set(o["branch_prefixes"])
+        self.chain_bodies = longest_first(o["chain_bodies"])
+        self.unit_words = longest_first(o["unit_words"])
         self.ordinal_school_re = re.compile(o["ordinal_school"])
         self.zone_prefixes = longest_first(o["zone_prefixes"])
         self.rooms = longest_first(o["rooms"])
@@ -294,6 +296,7 @@ class Orgs(JsonState):
                         break
                 if rest != stem and self.is_generic(rest):
                     continue  # 株洲异地商会, 株洲籍商会: a kind of body, not one
+            start = self._own_name_start(text, start, h, q, cands, lex)
             if head in self.trade_heads and not self._trade_name(text, start, h, q, st, cands, lex):
                 continue
             # a shop or venue named after its district: 某区 + 某某书城 -> PLACE + ORG
@@ -373,12 +376,17 @@ class Orgs(JsonState):
         clause = re.split(r"[，。；,;！？!?\n]", text[q : q + 40], maxsplit=1)[0]
         if self.not_company_list_re.search(clause):
             return False
-        seg = lex.segmenter
-        pieces = [name[a:b] for a, b in seg.cut(name)]
         if re.match(r"[一二三四五六七八九十百千]+[大强佳项家个]", name):
             return False  # 十大科技: a count, not a name
+        return self._looks_like_name(name, lex)
+
+    def _looks_like_name(self, name: str, lex: Lexicon) -> bool:
+        """Does jieba read `name` as holding a proper noun or abbreviation, or
+        two characters in a row it knows no word for?"""
+        seg = lex.segmenter
         singles = 0
-        for w in pieces:
+        for a, b in seg.cut(name):
+            w = name[a:b]
             if len(w) == 1:
                 singles += 1
                 if singles >= 2:
@@ -388,6 +396,40 @@ class Orgs(JsonState):
             if seg.tag(w) in self.proper_tags:
                 return True
         return False
+
+    def _own_name_start(self, text: str, start: int, h: int, q: int, cands: list[Cand], lex: Lexicon) -> int:
+        """Where a body's own name begins after the places before it.
+
+        In an address chain a grassroots body starts after the unit above it
+        (某某市 / 某某街道办事处 / 某某社区居委会, ANNOTATION.md); a body with a
+        name of its own after a town or village is located there
+        (某某镇 / 某某稻虾合作社), while a town's or village's own bodies keep
+        its name (某某镇卫生院, 某某村茶叶专业合作社)."""
+        places = self.nlp.get_pipe("zz_places")
+        inside = [c for c in cands if c.label in ("PLACE", "ORG") and not c.weak and c.start >= start and start < c.end < h]
+        if not inside:
+            return start
+        body = text[start:q]
+        if any(body.endswith(w) for w in self.chain_bodies):
+            # (a place found from its suffix may start inside the head: 处某某小区)
+            continues = any(h < c.start <= q < c.end and c.label in ("PLACE", "ORG") for c in cands)
+            for c in sorted(inside, key=lambda c: -c.end):
+                rest = text[c.end : h]
+                unit = next((u for u in self.unit_words if rest.endswith(u)), "")
+                if len(rest) - len(unit) < 2:
+                    continue
+                after_body = c.label == "ORG" and any(text.endswith(w, c.start, c.end) for w in self.chain_bodies)
+                if continues or after_body:
+                    return c.end
+                break
+            return start
+        last = max(inside, key=lambda c: c.end)
+        if last.label == "PLACE" and (places.levels.get(text[last.start : last.end], 9) in (3, 4) or text[last.end - 1] in "镇乡村"):
+            rest = text[last.end : h]
+            own_body = any(rest.startswith(w) for w in self.grassroots)  # 某某村村支两委
+            if len(rest) >= 2 and not own_body and self._looks_like_name(rest[:4], lex):
+                return last.end
+        return start
 
     def _start_at_higher_place(self, text: str, start: int, h: int, cands: list[Cand]) -> int:
         """A province or prefecture right after a town or village inside the
