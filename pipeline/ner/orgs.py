@@ -52,6 +52,13 @@ class Orgs(JsonState):
         self.trade_heads = set(o["trade_heads"])
         self.trade_name_max = int(o["trade_name_max"])
         self.proper_tags = set(o["proper_tags"])
+        self.lead_tags = set(o["lead_tags"])
+        self.locatives = longest_first(o["locatives"])
+        self.center_verbs = longest_first(o["center_verbs"])
+        self.center_not_before = longest_first(o["center_not_before"])
+        self.class_heads = set(o["class_heads"])
+        self.term_modifiers = longest_first(o["term_modifiers"])
+        self.function_bodies = longest_first(o["function_bodies"])
         self.not_company_list_re = re.compile(o["not_company_list"])
         for w in self.trade_heads:
             self.heads.setdefault(w, (2, self.trade_name_max + 6, False))
@@ -114,6 +121,11 @@ class Orgs(JsonState):
             else:
                 return False
         return True
+
+    def _generic_unprefixed(self, stem: str) -> bool:
+        """Generic, and not a province's or city's own (省职工帮扶基金会 names
+        the province's body; 职工帮扶基金会 is a kind)."""
+        return self.is_generic(stem) and not any(stem.startswith(p) and len(stem) > len(p) for p in self.branch_prefixes)
 
     def is_bare_grassroots(self, text: str, start: int, end: int, cands: list[Cand]) -> bool:
         """Does text[start:end] begin with 村 or 社区 standing for "the
@@ -182,7 +194,9 @@ class Orgs(JsonState):
         for c in st["cands"]:
             if c.label in ("PLACE", "ORG") and not c.weak and c.end <= h:
                 starts[c.end] = min(starts.get(c.end, c.start), c.start)
-        i = h
+        # a place right before the head is passed over too (宜都市政协: 都 would stop the scan)
+        place_before = min((c.start for c in st["cands"] if c.label == "PLACE" and not c.weak and c.end == h), default=h)
+        i = place_before
         while i > 0 and h - i < limit:
             if i in starts and i < h and starts[i] < i:
                 i = starts[i]
@@ -227,7 +241,8 @@ class Orgs(JsonState):
             if any(c.label == "PLACE" and not c.weak and c.src.startswith("gaz") and c.start < h and c.end > q for c in cands):
                 continue
             # the tail of a post word is no head: 常委, 政委, 委员
-            if any(pm.start() < h < pm.end() or (pm.start() < h and pm.end() >= q) for pm in matches_around(people.post_re, text, h, q)):
+            # (a head that goes on past the post is one: 常务委员 + 会)
+            if any((pm.start() < h < pm.end() and pm.end() >= q) or (pm.start() < h and pm.end() >= q) for pm in matches_around(people.post_re, text, h, q)):
                 continue
             if q < n and is_cjk(text[q]):
                 nxt2 = text[q - 1 : q + 1]
@@ -235,6 +250,12 @@ class Orgs(JsonState):
                     continue
                 if len(head) > 1 and lex.freq(nxt2) >= 100000 and not self.heads.get(nxt2):
                     continue
+            if head == "中心" and (
+                any(text.endswith(w, 0, h) for w in self.center_verbs)
+                or any(text.startswith(w, q) for w in self.center_not_before)
+                or text[h - 1 : h] == "副"
+            ):
+                continue
             # nor the end of a common word: 主办, 建厂, 干部, 会商会 (unless the
             # name before it is a government function: 住建局)
             word_end = False
@@ -242,7 +263,9 @@ class Orgs(JsonState):
                 w = text[h - 1 : h + 1] if len(head) == 2 else text[h - 1 : q]
                 word_end = lex.freq(w) >= (20000 if len(head) == 1 else 50000) and w not in self.heads
             start = self._scan_left(text, h, st, lex, mx + 30, quote_start=not anchored)
-            start = self._fix_start(text, start, h, mn, mx, anchored, cands, lex)
+            if start > 0 and text[start - 1] in "各每" and not any(text.startswith(w, start - 1) for w in lex.deictic):
+                continue  # 各区市综合行政执法局: each district's bureau, no name (各地某某商会 is one)
+            start = self._fix_start(text, start, h, mn, mx, anchored, cands, lex, st)
             if start is None:
                 continue
             # 市委市政府: two bodies; 异地株洲商会: the modifier is no part of the name
@@ -280,6 +303,10 @@ class Orgs(JsonState):
                 continue  # 市委中心 (工作): the body, then a noun
             if any(stem == w or stem.startswith(w) for w in lex.deictic):
                 continue
+            if any(stem.endswith(w) for w in self.term_modifiers):
+                continue  # 某某村新一届党总支
+            if head in self.class_heads and stem in self.function_set:
+                continue  # 公安机关: a class of bodies
             # a village's or community's body without the unit's name is generic
             # (村委会, 村支两委, 社区居委会); with it, it is a name (某某村村委会)
             if self.is_bare_grassroots(text, start, q, cands):
@@ -308,8 +335,21 @@ class Orgs(JsonState):
                         break
             cands.append(Cand(start, q, "ORG", 1 if mn == 0 else 2, "quoted-head" if blocked[start] else "head"))
 
-    def _fix_start(self, text, start, h, mn, mx, anchored, cands, lex) -> int | None:
+    def _fix_start(self, text, start, h, mn, mx, anchored, cands, lex, st) -> int | None:
         """Choose where the name before a head begins."""
+        # the scan stopped inside a word (对面某某酒店: 对 ends it, 面 is no name)
+        edges = st["edges"]
+        if 0 < start < h and not edges[start]:
+            k = start + 1
+            while k < h and not edges[k]:
+                k += 1
+            if h - k >= max(mn, 1):
+                start = k
+        # a locative inside the run: 某某路两侧公交站 -> (公交站)
+        for w in self.locatives:
+            j = text.rfind(w, start, h)
+            if j != -1:
+                start = j + len(w)
         # 我市某某公司: not 市某某公司
         for w in lex.deictic:
             for off in range(1, len(w)):
@@ -323,7 +363,7 @@ class Orgs(JsonState):
                 return None
             start = after_post
         # a verb inside the run: 坚定支持某某集团, 成立某某商会; 围绕中心 is none
-        start = cut_after_verbs(text, start, h, max(mn, 1), lex, strict=False, generic=self.is_generic)
+        start = cut_after_verbs(text, start, h, max(mn, 1), lex, strict=False, generic=self._generic_unprefixed)
         if start is None:
             return None
         places = self.nlp.get_pipe("zz_places")
@@ -333,6 +373,7 @@ class Orgs(JsonState):
             start = dropped
         start = start_at_inner_place(text, start, h, max(mn, 1), lex, cands)
         start = self._start_at_higher_place(text, start, h, cands)
+        start = self._past_lead_word(text, start, h, cands, lex)
         if text[start:h] in lex.function_words and text[start:h] not in self.function_set:
             return None  # 需要学校
         if h - start > mx:
@@ -429,6 +470,26 @@ class Orgs(JsonState):
             own_body = any(rest.startswith(w) for w in self.grassroots)  # 某某村村支两委
             if len(rest) >= 2 and not own_body and self._looks_like_name(rest[:4], lex):
                 return last.end
+        return start
+
+    def _past_lead_word(self, text: str, start: int, h: int, cands: list[Cand], lex: Lexicon) -> int:
+        """A verb or an everyday word before an anchored name: the name starts
+        at the anchor (接县防汛抗旱指挥部 -> 县防汛抗旱指挥部, 书写某某小学 ->
+        某某小学 when 某某 is a place); 国家卫健委 keeps its 国家."""
+        if self.anchored_at(text, start, cands):
+            return start
+        seg = lex.segmenter
+        cut = seg.cut(text[start:h])
+        if len(cut) < 2:
+            return start
+        first = text[start : start + cut[0][1]]
+        tag = seg.tag(first)
+        nxt = start + cut[0][1]
+        if tag in self.lead_tags and self.anchored_at(text, nxt, cands):
+            return nxt
+        place_next = any(c.start == nxt and c.label == "PLACE" and not c.weak for c in cands)
+        if place_next and len(first) >= 2 and tag not in self.proper_tags and lex.freq(first) >= 20000:
+            return nxt
         return start
 
     def _start_at_higher_place(self, text: str, start: int, h: int, cands: list[Cand]) -> int:
