@@ -11,7 +11,10 @@ DEVSET ?= ../shared/devset
 JOBS   ?= $(shell nproc 2>/dev/null || echo 1)
 ENGINE ?= local
 SCHEDULER ?=
+# What each command installs (README "Installs"): the runtime for extract and
+# report; each extra on top of it, once, when a command first needs it.
 STAMP  := $(VENV)/.installed
+EXTRA  := $(VENV)/.installed-
 # The NER model and the registry packages its lists are read from (downloaded,
 # never installed; see docs/ner.md). Versions are pinned: rules/ner/places.toml
 # records the checksums of what is read from the jionlp wheel.
@@ -22,14 +25,23 @@ JIONLP := $(WHEELS)/jionlp-1.5.31-py2.py3-none-any.whl
 JIEBA  := $(WHEELS)/jieba-0.42.1.tar.gz
 CPCA   := $(WHEELS)/cpca-0.5.5-py3-none-any.whl
 
-.PHONY: setup model extract test eval eval-dev golden dictionary report bench clean
+.PHONY: setup model extract test eval eval-dev golden dictionary docs sizes report bench notebook clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e .
+	rm -f $(EXTRA)*
+	touch $@
+
+# $(EXTRA)test: the test suite's packages (it also tests the jieba and THULAC baselines).
+$(EXTRA)test: $(STAMP)
 	$(VENV)/bin/pip install --quiet -e '.[test,baselines]'
+	touch $@
+$(EXTRA)%: $(STAMP)
+	$(VENV)/bin/pip install --quiet -e '.[$*]'
 	touch $@
 
 model: $(MODEL)/meta.json
@@ -48,24 +60,26 @@ $(MODEL)/meta.json: $(GAZ)/places.meta.json $(wildcard rules/ner/*) $(wildcard p
 	$(PY) -m pipeline model $(MODEL)
 
 # JOBS=N worker processes; ENGINE=dask runs the stages as Dask tasks (SCHEDULER=tcp://host:port for a real cluster).
-extract: model
+extract: model $(if $(filter dask,$(ENGINE)),$(EXTRA)dask)
 	$(PY) -m pipeline extract $(RAW) $(OUT) --model $(MODEL) --jobs $(JOBS) --engine $(ENGINE) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
-test: model
-	bash scripts/ensure_chromium.sh >/dev/null
+test: model $(EXTRA)test
+	@bash scripts/ensure_chromium.sh --announce >/dev/null
 	$(PY) -m pytest
 
 # Scores the corpus, the samples (against tests/gold; BASELINES=1 adds jieba and THULAC) and the dev set
-# (../shared/devset, one article per file and assembled into issues in every layout), then prints a SUMMARY
-# and writes every figure to .cache/eval/summary.json (keys: pipeline/tools/evaluation/summary.py).
-eval: model
+# (../shared/devset, one article per file and assembled into issues in every layout), then prints a SUMMARY.
+# Every figure goes to $(EVAL_SUMMARY), keyed by evaluation set (pipeline/tools/evaluation/__init__.py),
+# from which `make docs` writes the README's figures.
+EVAL_SUMMARY := .cache/eval/summary.json
+eval: model $(if $(BASELINES),$(EXTRA)baselines)
+	rm -f $(EVAL_SUMMARY)
 	$(PY) -m pipeline extract --quiet --model $(MODEL) $(CORPUS) .cache/eval/corpus
 	$(PY) -m pipeline extract --quiet --model $(MODEL) data/raw .cache/eval/samples
-	$(PY) -m pipeline eval --gold tests/gold/corpus --out .cache/eval/corpus $(if $(BASELINES),--baselines)
-	$(PY) -m pipeline eval --gold tests/gold/samples --out .cache/eval/samples $(if $(BASELINES),--baselines)
+	$(PY) -m pipeline eval --gold tests/gold/corpus --out .cache/eval/corpus --summary $(EVAL_SUMMARY) $(if $(BASELINES),--baselines)
+	$(PY) -m pipeline eval --gold tests/gold/samples --out .cache/eval/samples --summary $(EVAL_SUMMARY) $(if $(BASELINES),--baselines)
 	$(PY) -m pipeline.tools.evaluation.devset --devset $(DEVSET) --model $(MODEL) --jobs $(JOBS)
-	$(PY) -m pipeline.tools.evaluation.summary --set corpus tests/gold/corpus .cache/eval/corpus \
-		--set samples tests/gold/samples .cache/eval/samples --devset .cache/eval/devset/results.json
+	$(PY) -m pipeline.tools.evaluation.summary --summary $(EVAL_SUMMARY) --devset .cache/eval/devset/results.json
 
 # The dev set alone (about 15 s): ONLY=articles (mentions, officials) or ONLY=layouts; LISTS=1 prints every item.
 eval-dev: model
@@ -81,14 +95,33 @@ golden: model
 
 # OUT/report.html: run summary, failures, label distribution, entities to check, plots.
 report: $(STAMP)
-	$(PY) -m pipeline.tools.report $(OUT)
+	$(PY) -m pipeline.tools.report $(OUT) $(if $(NO_NATIONAL),--no-national)
 
-# Throughput, memory and baselines on a synthetic archive (bench/README.md); SIZES=100,1000,10000.
-bench: model
-	$(PY) -m pipeline.tools.bench --sizes $(or $(SIZES),100,1000,10000) --jobs $(JOBS)
+# Throughput, memory and baselines on a synthetic archive (bench/README.md). The full run
+# replaces bench/results.json; a smaller one (SIZES=100) writes bench/work/results-100.json.
+SIZES ?= 100,1000,10000
+bench: model $(EXTRA)bench
+	$(PY) -m pipeline.tools.bench --sizes $(SIZES) --jobs $(JOBS)
 
-dictionary: $(STAMP)
-	$(PY) -m pipeline dictionary docs/DATA_DICTIONARY.md
+# The analysts' notebook in JupyterLab (installs the `notebook` extra once; as root, JupyterLab wants --allow-root).
+notebook: model $(EXTRA)notebook
+	$(VENV)/bin/jupyter lab notebooks/explore.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# docs/DATA_DICTIONARY.md from the schemas, its examples from the samples' extraction.
+dictionary: model
+	$(PY) -m pipeline extract --quiet --model $(MODEL) data/raw .cache/eval/samples
+	$(PY) -m pipeline dictionary docs/DATA_DICTIONARY.md --examples .cache/eval/samples
+
+# Every figure of README.md, docs/*.md and bench/README.md, regenerated from the runs:
+# `make eval BASELINES=1`, bench/results.json (`make bench`), the model, the install
+# sizes (docs/install_sizes.json, `make sizes`). tests/test_docs.py fails when one is stale.
+docs: $(EXTRA)baselines
+	$(MAKE) eval BASELINES=1
+	$(PY) -m pipeline.tools.docs --eval $(EVAL_SUMMARY) --samples .cache/eval/samples --model $(MODEL)
+
+# Measures the disk each install takes, in fresh virtualenvs (a few minutes; writes docs/install_sizes.json).
+sizes: $(STAMP)
+	$(PY) -m pipeline.tools.install_sizes docs/install_sizes.json
 
 clean:
 	rm -rf $(OUT) .cache/eval .cache/golden

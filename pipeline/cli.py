@@ -1,10 +1,10 @@
 """Command line: a thin shell over the stage functions.
 
-    python -m pipeline extract RAW OUT [--model DIR]
-    python -m pipeline eval --gold tests/gold/corpus --out OUT [--baselines]
+    python -m pipeline extract RAW OUT [--model DIR | --no-model]   (default: models/ner when it exists)
+    python -m pipeline eval --gold tests/gold/corpus --out OUT [--baselines] [--summary FILE]
     python -m pipeline golden OUT GOLDEN_DIR [--check]
     python -m pipeline model DIR
-    python -m pipeline dictionary [FILE]
+    python -m pipeline dictionary [FILE] [--examples OUT]
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import tempfile
 from pathlib import Path
 
 from .rules import DEFAULT_RULES_DIR
+
+DEFAULT_MODEL = Path("models/ner")  # where `make model` builds it, from the project's folder
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -41,10 +43,14 @@ def _extract(args: argparse.Namespace) -> int:
     if problem:
         print(f"error: cannot write the tables to {out}: {problem}; choose a writable OUT folder", file=sys.stderr)
         return 2
-    model = Path(args.model) if args.model else None
+    model = _model_dir(args)
     if model is not None and not (model / "meta.json").exists():
         print(f"error: no model in {model}; build it with `make model`", file=sys.stderr)
         return 2
+    if model is None and not args.no_model:
+        print(f"note: no NER model found ({DEFAULT_MODEL} does not exist): extracting the structure only, so the "
+              "mentions, entities and officials tables will be empty; build the model with `make model` "
+              "or pass --model DIR (--no-model silences this)", file=sys.stderr)
     if args.engine == "dask" and importlib.util.find_spec("distributed") is None:
         print("error: ENGINE=dask needs dask[distributed]: pip install -e '.[dask]'", file=sys.stderr)
         return 2
@@ -56,6 +62,15 @@ def _extract(args: argparse.Namespace) -> int:
         return 1
     print(summary.line(), file=sys.stderr)
     return 0
+
+
+def _model_dir(args: argparse.Namespace) -> Path | None:
+    """--model, else models/ner when it holds a model, else None (no NER)."""
+    if args.no_model:
+        return None
+    if args.model:
+        return Path(args.model)
+    return DEFAULT_MODEL if (DEFAULT_MODEL / "meta.json").exists() else None
 
 
 def _unwritable(out: Path) -> str | None:
@@ -75,7 +90,8 @@ def _unwritable(out: Path) -> str | None:
 def _eval(args: argparse.Namespace) -> int:
     from .tools.evaluation import run_eval
 
-    return run_eval([Path(g) for g in args.gold], Path(args.out), baselines=args.baselines)
+    return run_eval([Path(g) for g in args.gold], Path(args.out), baselines=args.baselines,
+                    summary=Path(args.summary) if args.summary else None, name=args.name)
 
 
 def _golden(args: argparse.Namespace) -> int:
@@ -105,7 +121,12 @@ def _model(args: argparse.Namespace) -> int:
 def _dictionary(args: argparse.Namespace) -> int:
     from .schemas import data_dictionary
 
-    text = data_dictionary()
+    if args.examples:
+        from .tools.docs import dictionary_text
+
+        text = dictionary_text(Path(args.examples)).rstrip("\n")
+    else:
+        text = data_dictionary()
     if args.file:
         Path(args.file).write_text(text + "\n", encoding="utf-8")
     else:
@@ -125,9 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rules", default=str(DEFAULT_RULES_DIR), help="folder of rule files (default: rules/)")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("extract", help="extract every issue file of RAW into Parquet tables in OUT")
-    p.add_argument("raw")
-    p.add_argument("out")
-    p.add_argument("--model", help="spaCy model folder for entity mentions (from `make model`)")
+    p.add_argument("raw", help="folder of issue files (text exports; searched recursively, hidden files skipped)")
+    p.add_argument("out", help="folder for the tables (created; a rerun redoes only what changed)")
+    model = p.add_mutually_exclusive_group()
+    model.add_argument("--model", help=f"spaCy model folder for entity mentions (default: {DEFAULT_MODEL} "
+                                       "when it exists; build it with `make model`)")
+    model.add_argument("--no-model", action="store_true",
+                       help="no entity mentions: the mentions, entities and officials tables stay empty")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
                    help="worker processes (default: all cores); the tables do not depend on it")
@@ -138,19 +163,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_extract)
     p = sub.add_parser("eval", help="score OUT against hand-written gold")
     p.add_argument("--gold", action="append", required=True, help="gold folder (repeatable)")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, help="the extraction to score (OUT of `extract`)")
     p.add_argument("--baselines", action="store_true", help="also score jieba and THULAC on the same gold")
+    p.add_argument("--summary", help="JSON file the scores are added to, keyed by evaluation set (for `make docs`)")
+    p.add_argument("--name", help="the evaluation set's key in --summary (default: the gold folder's name)")
     p.set_defaults(func=_eval)
     p = sub.add_parser("golden", help="write (or --check) the golden regression files of OUT")
-    p.add_argument("out")
-    p.add_argument("golden")
-    p.add_argument("--check", action="store_true")
+    p.add_argument("out", help="the extraction (OUT of `extract`)")
+    p.add_argument("golden", help="folder of the golden JSON-lines files (tests/golden/<set>)")
+    p.add_argument("--check", action="store_true", help="print the differences instead of writing; exit 1 when any")
     p.set_defaults(func=_golden)
     p = sub.add_parser("model", help="build the spaCy NER pipeline into DIR")
-    p.add_argument("dir")
+    p.add_argument("dir", help="folder to build the model in (models/ner)")
     p.set_defaults(func=_model)
     p = sub.add_parser("dictionary", help="print (or write to FILE) the data dictionary")
-    p.add_argument("file", nargs="?")
+    p.add_argument("file", nargs="?", help="where to write it (docs/DATA_DICTIONARY.md); default: print")
+    p.add_argument("--examples", help="an extraction (of the samples) to take each column's example from")
     p.set_defaults(func=_dictionary)
     return parser
 

@@ -355,6 +355,13 @@ def verify(out_dir: Path, expected: dict[str, str] | None = None) -> dict:
     return meta
 
 
+def source_packages(out_dir: Path) -> dict[str, str]:
+    """The registry files the lists in OUT were read from: {package: file name}."""
+    meta = json.loads((Path(out_dir) / META_FILE).read_text(encoding="utf-8"))
+    named = {"jionlp": meta.get("wheel"), "jieba": meta.get("jieba"), "cpca": meta.get("cpca")}
+    return {package: name for package, name in named.items() if name}
+
+
 def load_lines(path: Path) -> list[str]:
     """Non-empty lines of a written list (empty if the file is absent)."""
     path = Path(path)

@@ -133,3 +133,24 @@ def load_structure_rules(rules_dir: Path = DEFAULT_RULES_DIR) -> StructureRules:
         notice_headline=regex.compile(k["notice_headline"]),
         letter_author=regex.compile(k["letter_author"]),
     )
+
+
+@dataclass(frozen=True)
+class NationalLeaderRules:
+    """rules/national_leaders.toml: the posts of national leaders (see that file for examples)."""
+
+    prefixes: tuple[str, ...]  # dropped from a post's start before the comparison, longest first
+    posts: frozenset[str]
+
+    def is_national(self, post: str) -> bool:
+        for prefix in self.prefixes:
+            if post.startswith(prefix):
+                post = post[len(prefix):]
+                break
+        return post in self.posts
+
+
+@lru_cache(maxsize=4)
+def load_national_leader_rules(rules_dir: Path = DEFAULT_RULES_DIR) -> NationalLeaderRules:
+    data = tomllib.loads((Path(rules_dir) / "national_leaders.toml").read_text(encoding="utf-8"))
+    return NationalLeaderRules(tuple(sorted(data["prefixes"], key=len, reverse=True)), frozenset(data["posts"]))

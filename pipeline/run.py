@@ -39,7 +39,7 @@ from .extract import extract_issue
 from .records import Failure, Issue, stable_id
 from .resolve import MentionRecord, PlaceIndex, Resolver, load_resolve_rules, mention_records
 from .rules import DEFAULT_RULES_DIR, load_structure_rules
-from .schemas import MENTIONS_RAW, TABLES
+from .schemas import MENTIONS_RAW, TABLES, datapackage
 from .tables import StagedTables, failure_row, issue_rows
 
 # Files in RAW that document the folder rather than being issues.
@@ -61,9 +61,13 @@ class RunSummary:
     seconds: float
     reused: int = 0  # files whose parts from an earlier run were still valid
     stages: dict = field(default_factory=dict)  # seconds per stage, summed over workers
+    redone: int = 0  # files read and extracted in this run
 
     def line(self) -> str:
-        reused = f", {self.reused} unchanged" if self.reused else ""
+        reused = ""
+        if self.reused:  # a rerun: say what it took from the last one
+            reused = (f", all unchanged (rows reused from the last run)" if self.reused == self.files else
+                      f", {self.reused} unchanged (rows reused from the last run), {self.redone} extracted again")
         return (f"{self.files} files{reused}: {self.issues} issues, {self.articles} articles, {self.mentions} mentions, "
                 f"{self.errors} failed, {self.warnings} warnings, {self.seconds:.1f} s")
 
@@ -277,12 +281,13 @@ class Manifest:
 
     config: str = ""
     files: dict = field(default_factory=dict)  # source_file -> {"sha256": …, "key": …}
+    duplicates: dict = field(default_factory=dict)  # source_file -> sha256 of a file with the same bytes
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(data.get("config", ""), data.get("files", {}))
+            return cls(data.get("config", ""), data.get("files", {}), data.get("duplicates", {}))
         except (OSError, ValueError):
             return cls()
 
@@ -298,21 +303,28 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def plan_tasks(raw_dir: Path, paths: list[Path], manifest: Manifest, config: str, parts_dir: Path,
-               failures: list[Failure]) -> tuple[list[tuple[str, str]], dict[str, dict], int]:
+               failures: list[Failure], duplicates: dict[str, str] | None = None
+               ) -> tuple[list[tuple[str, str]], dict[str, dict], int]:
     """(tasks to run, the new manifest's files, number reused).
 
     A file's key is its sha256; a second file with the same bytes is a
-    duplicate (its ids would collide) and gets a failure row instead.
+    duplicate (its ids would collide) and gets a failure row instead (it is
+    added to `duplicates`, and counts as reused when it was one last time too).
+    A file that cannot be read (a broken link) is reused while it stays so.
     """
     files: dict[str, dict] = {}
     tasks: list[tuple[str, str]] = []
     reused = 0
     first_of: dict[str, str] = {}
+    same_config = manifest.config == config
     for path in paths:
         rel = path.relative_to(raw_dir).as_posix()
         sha = file_sha256(path)
         if sha is not None and sha in first_of:
             failures.append(Failure(rel, sha, "read", "error", f"duplicate: the same bytes as {first_of[sha]}"))
+            if duplicates is not None:
+                duplicates[rel] = sha
+            reused += same_config and manifest.duplicates.get(rel) == sha
             continue
         if sha is not None:
             first_of[sha] = rel
@@ -320,7 +332,7 @@ def plan_tasks(raw_dir: Path, paths: list[Path], manifest: Manifest, config: str
         files[rel] = {"sha256": sha, "key": key}
         old = manifest.files.get(rel)
         done = any((parts_dir / t / f"{key}{PART_SUFFIX}").exists() for t in ("issues", "failures"))
-        if sha is not None and manifest.config == config and old == files[rel] and done:
+        if same_config and old == files[rel] and done:
             reused += 1
         else:
             tasks.append((rel, key))
@@ -341,10 +353,14 @@ def run_extract(raw_dir: Path, out_dir: Path, rules_dir: Path = DEFAULT_RULES_DI
     manifest = Manifest() if full else Manifest.load(work / "manifest.json")
     failures: list[Failure] = []
     paths = discover_inputs(raw_dir, failures)
-    tasks, files, reused = plan_tasks(raw_dir, paths, manifest, config, parts_dir, failures)
+    duplicates: dict[str, str] = {}
+    tasks, files, reused = plan_tasks(raw_dir, paths, manifest, config, parts_dir, failures, duplicates)
     stages: dict[str, float] = defaultdict(float)
     model_load = 0.0
     bar = tqdm(total=len(tasks), desc="issues", unit="file", disable=not progress or None, file=sys.stderr)
+    loading = model_dir is not None and bool(tasks)
+    if loading:
+        bar.set_postfix_str("loading the NER model", refresh=True)  # the first file waits for it
     worker_args = (raw_dir, Path(rules_dir), model_dir, parts_dir)
     client = _dask_client(jobs, scheduler) if engine == "dask" else None
     try:
@@ -352,6 +368,9 @@ def run_extract(raw_dir: Path, out_dir: Path, rules_dir: Path = DEFAULT_RULES_DI
             for stage, seconds in info.stages.items():
                 stages[stage] += seconds
             model_load = max(model_load, load_seconds)
+            if loading:
+                bar.set_postfix_str("", refresh=False)
+                loading = False
             bar.update(1)
         bar.close()
         extra_key = "run-failures"
@@ -360,11 +379,11 @@ def run_extract(raw_dir: Path, out_dir: Path, rules_dir: Path = DEFAULT_RULES_DI
             _write_part(parts_dir, "failures", extra_key, [failure_row(f) for f in failures])
         keys = [files[rel]["key"] for rel in sorted(files)] + ([extra_key] if failures else [])
         _drop_orphan_parts(parts_dir, set(keys))
-        Manifest(config, files).save(work / "manifest.json")
+        Manifest(config, files, duplicates).save(work / "manifest.json")
         if client is not None:  # resolution and assembly as a Dask step, on a worker
             counts, finish_stages = client.submit(finish_run, parts_dir, keys, out_dir, model_dir, pure=False).result()
         else:
-            counts, finish_stages = finish_run(parts_dir, keys, out_dir, model_dir)
+            counts, finish_stages = finish_run(parts_dir, keys, out_dir, model_dir, progress=progress)
     finally:
         if client is not None:
             _close_dask(client, scheduler)
@@ -372,11 +391,12 @@ def run_extract(raw_dir: Path, out_dir: Path, rules_dir: Path = DEFAULT_RULES_DI
     summary = RunSummary(
         files=len(paths), issues=counts["issues"], articles=counts["articles"], mentions=counts["mentions"],
         errors=counts["errors"], warnings=counts["warnings"], seconds=time.perf_counter() - started,
-        reused=reused, stages=dict(stages),
+        reused=reused, stages=dict(stages), redone=len(tasks),
     )
     run_info = dict(asdict(summary), model_load_seconds=model_load, jobs=jobs, engine=engine,
                     chars=counts["chars"], config=config)
     _write_atomic(out_dir / "_run.json", json.dumps(run_info, ensure_ascii=False, indent=1, default=str))
+    _write_atomic(out_dir / "datapackage.json", json.dumps(datapackage(), ensure_ascii=False, indent=1))
     return summary
 
 
@@ -463,13 +483,18 @@ def default_place_index(model_dir: Path | None) -> PlaceIndex | None:
     return PlaceIndex.from_files(folder / "hierarchy.tsv", folder / "adcodes.csv", load_resolve_rules().province_code)
 
 
-def finish_run(parts_dir: Path, keys: list[str], out_dir: Path, model_dir: Path | None = None) -> tuple[dict, dict]:
+def finish_run(parts_dir: Path, keys: list[str], out_dir: Path, model_dir: Path | None = None,
+               progress: bool = False) -> tuple[dict, dict]:
     """Resolve mentions and assemble the final tables of OUT from the parts.
 
     Returns (counts, seconds per stage). Every table is written to a
-    temporary file first; all are renamed into place at the end.
+    temporary file first; all are renamed into place at the end. `progress`:
+    a bar on stderr for each of resolution's two passes over the files.
     """
     parts_dir, out_dir = Path(parts_dir), Path(out_dir)
+
+    def passing(desc: str):  # the keys, counted on a bar as a pass reads their parts
+        return tqdm(keys, desc=desc, unit="file", disable=not progress or None, file=sys.stderr, leave=False)
     stages: dict[str, float] = {}
     counts = dict(issues=0, articles=0, mentions=0, errors=0, warnings=0, chars=0)
     with StagedTables(out_dir) as staged:
@@ -489,11 +514,14 @@ def finish_run(parts_dir: Path, keys: list[str], out_dir: Path, model_dir: Path 
                         counts["warnings"] += severity.count("warning")
         stages["assemble"] = time.perf_counter() - started
         started = time.perf_counter()
+        first = passing("resolving 1/2")
+        first.set_postfix_str("loading the place index" if model_dir is not None else "", refresh=True)
         resolver = Resolver(load_resolve_rules(), default_place_index(model_dir))
-        for part in _read_parts(parts_dir, "mentions_raw", keys):
+        first.set_postfix_str("", refresh=False)
+        for part in _read_parts(parts_dir, "mentions_raw", first):
             resolver.observe(_records(part))
         with pq.ParquetWriter(staged.path("mentions"), TABLES["mentions"]) as writer:
-            for part in _read_parts(parts_dir, "mentions_raw", keys):
+            for part in _read_parts(parts_dir, "mentions_raw", passing("resolving 2/2")):
                 rows = resolver.assign(_records(part))
                 counts["mentions"] += len(rows)
                 writer.write_table(pa.Table.from_pylist(rows, schema=TABLES["mentions"]))

@@ -9,6 +9,7 @@ the same columns, never an error.
 
     tables = pipeline.load("data/out")
     views.top_officials(tables)              # the officials most in the news
+    views.top_officials(tables, national=False)  # ... without the national leaders (rules/national_leaders.toml)
     views.official_posts(tables)             # each official's posts over time
     views.mentions_with_context(tables)      # mentions + headline, issue_date, kind, snippet
     views.cooccurrence(tables)               # official x place/org, per shared article
@@ -27,6 +28,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .resolve import official_timeline
+from .rules import load_national_leader_rules
 
 LABELS = ("OFFICIAL", "PERSON", "PLACE", "ORG")
 COUNTY_LEVEL = 2  # entities.place_level of districts, counties and county-level cities
@@ -72,14 +74,16 @@ def _snippet(body, start, end, window: int) -> str | None:
     return " ".join((left + "【" + body[start:end] + "】" + right).split())
 
 
-def official_posts(tables: dict) -> pd.DataFrame:
+def official_posts(tables: dict, national: bool = True) -> pd.DataFrame:
     """Each official's posts over time: one row per (official, post).
 
     `resolve.official_timeline` (`entity_id`, `name`, `post`, `first_seen`,
     `last_seen`, `n_articles`) plus the official's `n_mentions` in the run,
-    sorted by name and first date.
+    sorted by name and first date; `national=False` leaves out the national leaders.
     """
     officials = tables["officials"]
+    if not national:
+        officials = officials[~officials["entity_id"].isin(national_leaders(tables))]
     out = official_timeline(officials)
     if out.empty:
         out = pd.DataFrame({"entity_id": pd.Series(dtype="str"), "name": pd.Series(dtype="str"),
@@ -89,16 +93,28 @@ def official_posts(tables: dict) -> pd.DataFrame:
     return out.merge(counts, on="entity_id", how="left")
 
 
-def top_officials(tables: dict, n: int = 15) -> pd.DataFrame:
+def national_leaders(tables: dict) -> set[str]:
+    """The entity_ids of officials printed with a national leader's post
+    (党和国家领导人: the rule is rules/national_leaders.toml)."""
+    rules = load_national_leader_rules()
+    officials = tables["officials"]
+    return {eid for eid, posts in zip(officials["entity_id"], officials["posts"])
+            if any(rules.is_national(p) for p in (posts if posts is not None else ()))}
+
+
+def top_officials(tables: dict, n: int = 15, national: bool = True) -> pd.DataFrame:
     """The officials most in the news: entities labelled OFFICIAL by number of articles.
 
     Columns: `entity_id`, `name`, `n_articles`, `n_mentions`, `first_date`,
     `last_date`, `latest_title` (the last title chain printed with the name),
-    `n_posts` (distinct posts seen).
+    `n_posts` (distinct posts seen). `national=False` leaves out the national
+    leaders (`national_leaders`), who top a city paper's list otherwise.
     """
     ents = tables["entities"]
     off = ents[ents["label"].astype(str) == "OFFICIAL"][
         ["entity_id", "name", "n_articles", "n_mentions", "first_date", "last_date"]]
+    if not national:
+        off = off[~off["entity_id"].isin(national_leaders(tables))]
     officials = tables["officials"]
     if len(officials):
         latest = (officials.sort_values(["issue_date", "article_id"], na_position="first")

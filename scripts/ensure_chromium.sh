@@ -3,12 +3,19 @@
 # the quality report (tests/test_report.py). Installs Debian's `chromium`
 # package when no Chromium is found; does nothing when one is.
 #
-#   scripts/ensure_chromium.sh          # prints the browser's path
+#   scripts/ensure_chromium.sh             # prints the browser's path
+#   scripts/ensure_chromium.sh --announce  # also says on stderr what it found or is about to do (make test)
 #
 # Needs root (or sudo without a password) and the Debian package registry to
 # install. It never fails the caller: when Chromium cannot be installed it says
 # why on stderr and exits 0, and the browser test is skipped with that reason.
+# ZZ_NO_CHROMIUM_INSTALL=1 never installs anything (the browser test is then
+# skipped when no Chromium is found).
 set -uo pipefail
+
+ANNOUNCE=""
+[ "${1:-}" = "--announce" ] && ANNOUNCE=1
+say() { [ -n "$ANNOUNCE" ] && echo "ensure_chromium: $*" >&2; return 0; }
 
 find_chromium() {
     for name in chromium chromium-browser google-chrome; do
@@ -21,7 +28,13 @@ find_chromium() {
 }
 
 if path=$(find_chromium); then
+    say "the report test (tests/test_report.py) renders in headless Chromium: $path"
     echo "$path"
+    exit 0
+fi
+
+if [ -n "${ZZ_NO_CHROMIUM_INSTALL:-}" ]; then
+    echo "ensure_chromium: no Chromium, and ZZ_NO_CHROMIUM_INSTALL is set: not installing it; the browser test is skipped" >&2
     exit 0
 fi
 
@@ -40,7 +53,9 @@ if [ "$(id -u)" -ne 0 ]; then
     fi
 fi
 
-echo "ensure_chromium: installing Debian's chromium (apt-get update, then apt-get install -y chromium)" >&2
+echo "ensure_chromium: no Chromium found; the report test needs one. Installing Debian's chromium package" \
+     "now, as root: ${SUDO:+$SUDO }apt-get update, then ${SUDO:+$SUDO }apt-get install -y chromium" \
+     "(ZZ_NO_CHROMIUM_INSTALL=1 skips this and the browser test)" >&2
 export DEBIAN_FRONTEND=noninteractive
 if ! $SUDO apt-get update -q >&2; then
     echo "ensure_chromium: apt-get update failed" >&2

@@ -39,3 +39,23 @@ def model_dir() -> Path:
     if not (MODEL / "meta.json").exists():
         pytest.skip("no NER model: run `make model` (make test does)")
     return MODEL
+
+
+@pytest.fixture(scope="session")
+def corpus_out(tmp_path_factory, corpus_dir, model_dir):
+    """../shared/corpus extracted with the model, once per session (as `make eval` does)."""
+    from pipeline.run import run_extract
+
+    out = tmp_path_factory.mktemp("corpus_out")
+    run_extract(corpus_dir, out, model_dir=model_dir, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def samples_out(tmp_path_factory, samples_dir, model_dir):
+    """data/raw extracted with the model, once per session (as `make eval` and `make dictionary` do)."""
+    from pipeline.run import run_extract
+
+    out = tmp_path_factory.mktemp("samples_out")
+    run_extract(samples_dir, out, model_dir=model_dir, progress=False)
+    return out

@@ -138,3 +138,25 @@ def test_bench_main_runs_end_to_end_on_a_tiny_archive(tmp_path, capsys):
 def test_machine_speedup_probe_reports_a_ratio():
     probe = bench.machine_speedup(2, n=200_000)
     assert probe["jobs"] == 2 and probe["speedup"] > 0 and probe["alone_seconds"] > 0
+
+
+def test_only_the_full_sizes_replace_the_committed_results():
+    assert bench.parse_args([]).out == bench.RESULTS
+    assert bench.parse_args(["--sizes", "10000,100,1000"]).out == bench.RESULTS
+    small = bench.parse_args(["--sizes", "100", "--work", "/tmp/w"])
+    assert Path(small.out) == Path("/tmp/w/results-100.json")
+    assert bench.parse_args(["--sizes", "5", "--out", "x.json"]).out == "x.json"
+
+
+def test_make_bench_passes_all_three_sizes():
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    root = Path(__file__).resolve().parent.parent
+    dry = subprocess.run(["make", "-n", "bench"], cwd=root, capture_output=True, text=True, timeout=60).stdout
+    [line] = [ln for ln in dry.splitlines() if "pipeline.tools.bench" in ln]
+    assert "--sizes 100,1000,10000 " in line + " "
+    dry = subprocess.run(["make", "-n", "bench", "SIZES=100"], cwd=root, capture_output=True, text=True, timeout=60).stdout
+    assert "--sizes 100 " in [ln for ln in dry.splitlines() if "pipeline.tools.bench" in ln][0] + " "

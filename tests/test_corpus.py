@@ -10,23 +10,8 @@ from pipeline.tools.evaluation.structure import render_structure, score_structur
 from pipeline.extract import extract_issue
 from pipeline.tools.golden import diff_golden
 from pipeline.records import Issue
-from pipeline.run import run_extract
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="session")
-def corpus_out(tmp_path_factory, corpus_dir, model_dir):
-    out = tmp_path_factory.mktemp("corpus_out")
-    run_extract(corpus_dir, out, model_dir=model_dir, progress=False)
-    return out
-
-
-@pytest.fixture(scope="session")
-def samples_out(tmp_path_factory, samples_dir, model_dir):
-    out = tmp_path_factory.mktemp("samples_out")
-    run_extract(samples_dir, out, model_dir=model_dir, progress=False)
-    return out
 
 
 def _issues(raw: Path, rules) -> list[Issue]:

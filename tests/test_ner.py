@@ -72,7 +72,7 @@ IDIOMS = "一丝不苟\t6383\n精益求精\t5000\n固本强基\t3000\n"
 JIEBA_DICT = ("驶入 117 v\n绕行 77 v\n请 23523 v\n以前 9343 f\n常驻 462 v\n需要 27430 v\n建设 26381 vn\n株洲 500 ns\n"
               "便宜 5000 a\n好东西 300 n\n同心 209 n\n协力 300 v\n宜都 806 ns\n"
               "水泥路 9 n\n铺上 50 v\n以 100000 p\n荒山 100 n\n入股 100 v\n修通 50 v\n横穿 100 v\n马路 1000 n\n"
-              "中山路 287 ns\n危险 5000 a\n沿 3000 p\n游客 1000 n\n步行 500 v\n")
+              "中山路 287 ns\n危险 5000 a\n沿 3000 p\n游客 1000 n\n步行 500 v\n村民 1213 n\n乡友 10 n\n踊跃 300 a\n家住 100 v\n西 5000 f\n")
 
 
 def _zip_bytes(name: str, data: str) -> bytes:
@@ -475,3 +475,35 @@ def test_a_suffix_after_a_verb_or_a_common_noun_is_no_place(nlp, text):
 
 def test_a_street_the_dictionary_names_stays_a_place(nlp):
     assert ("中山路", "PLACE") in found(nlp, "游客沿中山路步行。")
+
+
+@pytest.mark.parametrize("text,places", [
+    ("书记来到群丰镇旗岭村调研。", ["群丰镇", "旗岭村"]),           # a town never runs into the next name
+    ("天元区嵩山路街道湖光社区居民说。", ["天元区", "嵩山路街道", "湖光社区"]),
+    ("新塘村枫林村民自觉打扫卫生。", ["新塘村", "枫林"]),           # 村民: the place before it, outside the span
+    ("他们走进枫木屯,又去了开元寺。", ["枫木屯", "开元寺"]),
+    ("车辆驶入二广高速。", ["二广高速"]),
+    ("推动长株潭一体化发展。", ["长株潭"]),
+    ("加快中部地区崛起。", ["中部"]),                              # a direction names a region before 地区
+])
+def test_places_of_villages_roads_and_regions(nlp, text, places):
+    assert [t for t, label in found(nlp, text) if label == "PLACE"] == places
+
+
+def test_a_direction_alone_is_no_region(nlp):
+    assert not [m for m in found(nlp, "大楼的中部有一个平台。") if m[1] == "PLACE"]
+
+
+@pytest.mark.parametrize("text", [
+    "全市已打造27个试点小区,其中二类小区9个。",    # a count or a category names a kind of place
+    "这是五山镇的第一届广场舞大赛。",
+    "该村成了省级示范村。",
+    "村民和乡友踊跃捐款。",                          # 民和 would begin inside 村民
+])
+def test_a_kind_of_place_is_no_place(nlp, text):
+    assert [m for m in found(nlp, text) if m[1] == "PLACE"] in ([], [("五山镇", "PLACE")]), found(nlp, text)
+
+
+def test_a_direction_begins_a_name_and_a_city_stands_before_its_area_word(nlp):
+    assert ("西杨安浜", "PLACE") in found(nlp, "家住西杨安浜的张阿姨说。")
+    assert [m for m in found(nlp, "株洲市区各个景点人气旺。") if m[1] == "PLACE"] == [("株洲", "PLACE")]

@@ -298,3 +298,48 @@ def test_views_without_mentions_still_give_reporters(tmp_path):
     assert beats.set_index("name").loc["李明", "n_articles"] == 3
     assert beats.set_index("name").loc["李明", "top_places"] == []
     assert views.coverage_by_place(tables).empty and views.cooccurrence(tables).empty
+
+
+# -- national leaders (rules/national_leaders.toml) ------------------------------------
+
+def test_national_leader_posts_by_the_rule():
+    from pipeline.rules import load_national_leader_rules
+
+    rules = load_national_leader_rules()
+    for post in ("中共中央总书记", "国家主席", "中央军委主席", "国务院总理", "国务院副总理", "中共中央政治局常委",
+                 "全国人大常委会委员长", "全国政协副主席", "中国共产党中央委员会总书记"):
+        assert rules.is_national(post), post
+    for post in ("全国人大代表", "全国政协委员", "中央委员", "市委书记", "国务院参事", "省委书记", "印度总理",
+                 "总经理", "中共株洲市委书记"):
+        assert not rules.is_national(post), post
+
+
+def with_a_national_leader(tables: dict) -> dict:
+    """The synthetic tables plus an invented national leader, the most mentioned official of all."""
+    out = {name: df.copy() for name, df in tables.items()}
+    leader = "PERSON-" + stable_id("OFFICIAL", "全某平")
+    article = out["articles"]["article_id"].iloc[0]
+    entity = pd.DataFrame([dict(entity_id=leader, label="OFFICIAL", name="全某平", aliases=["全某平"], n_mentions=50,
+                                n_articles=9, first_date=pd.Timestamp("2024-01-05"), last_date=pd.Timestamp("2024-03-02"))])
+    official = pd.DataFrame([dict(entity_id=leader, name="全某平", title="中共中央总书记、国家主席",
+                                  posts=["中共中央总书记", "国家主席"], article_id=article,
+                                  issue_date=pd.Timestamp("2024-01-05"), post_parts=None)])
+    out["entities"] = pd.concat([out["entities"], entity], ignore_index=True)
+    out["officials"] = pd.concat([out["officials"], official], ignore_index=True)
+    return out
+
+
+def test_top_officials_and_posts_can_leave_out_national_leaders(tables):
+    t = with_a_national_leader(tables)
+    assert views.national_leaders(t) == {"PERSON-" + stable_id("OFFICIAL", "全某平")}
+    assert views.top_officials(t).iloc[0]["name"] == "全某平"
+    city = views.top_officials(t, national=False)
+    assert "全某平" not in set(city["name"]) and city.iloc[0]["name"] == "曹一鸣"
+    assert list(city["name"]) == list(views.top_officials(tables)["name"])
+    assert "全某平" in set(views.official_posts(t)["name"])
+    assert "全某平" not in set(views.official_posts(t, national=False)["name"])
+
+
+def test_no_national_leaders_in_empty_tables(empty):
+    assert views.national_leaders(empty) == set()
+    assert views.top_officials(empty, national=False).empty

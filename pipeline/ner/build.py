@@ -61,6 +61,7 @@ def build_model(model_dir: Path, rules_dir: Path, gazetteer_dir: Path | None = N
     nlp.meta["name"] = "zhuzhou_ner"
     nlp.meta["version"] = "0.1.0"
     nlp.meta["description"] = "Rule-based OFFICIAL/PERSON/PLACE/ORG mentions for 株洲日报 (see docs/ner.md)"
+    nlp.meta["sources"] = gz.source_packages(gaz_dir)  # the registry packages its lists were read from
     model_dir.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(model_dir)
     # Entity resolution reads the place hierarchy and coordinates the model was

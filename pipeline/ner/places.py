@@ -5,6 +5,7 @@ patterns (路, 小区, 广场, 山, 江, 桥 …)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,6 +117,8 @@ class Places(JsonState):
                 add(name, False)
         for name in cfg["regions"]:
             add(name, True, level=0)
+        for name in cfg.get("weak_regions", []):
+            add(name, False)
         # a township or village whose name is an everyday word (农村, 乡村)
         # needs a place context like any weak name
         bad_start = set(read_toml(rules_dir / "text.toml").get("bad_stem_start", ""))
@@ -154,6 +157,9 @@ class Places(JsonState):
         self.never_begin_tags = set(self.cfg.get("never_begin_tags", []))
         self.single_never_tags = set(self.cfg.get("single_never_tags", []))
         self.noun_tags = set(self.cfg.get("noun_tags", []))
+        self.direction_chars = set(self.cfg.get("direction_chars", ""))
+        self.count_stem = re.compile(self.cfg.get("count_stem", "(?!)"))
+        self.description_words = longest_first(self.cfg.get("description_words", []))
 
     def lookup(self, s: str) -> str | None:
         if s in self.strong:
@@ -189,6 +195,9 @@ class Places(JsonState):
                 if (kind == "weak" or s not in self.full) and lexicon_of(self.nlp).inside_word(st, i, i + L):
                     continue
                 if kind == "strong":
+                    # 泉州市区: the city, then 市区 (an area word holding the name's last character)
+                    if L > 2 and text[i + L - 1 : i + L + 1] in self.area_words and self.lookup(s[:-1]) == "strong":
+                        L, s = L - 1, s[:-1]
                     cands.append(Cand(i, i + L, "PLACE", 2, "gaz" if s in self.full else "gaz-short"))
                     break
                 cands.append(Cand(i, i + L, "PLACE", 1, "gaz-weak", weak=True))
@@ -252,7 +261,9 @@ class Places(JsonState):
             # unless it already ends with that suffix (某某大桥桥面)
             if any(c.end == p and c.label == "PLACE" and text.endswith(suffix[-1], 0, p) for c in cands):
                 continue
-            own = [c for c in cands if c.end == p and c.label == "PLACE" and not c.weak and p - c.start <= mx and c.start >= p - k]
+            # (an administrative unit is no part of the next name: 城关镇 + 河西社区)
+            own = [c for c in cands if c.end == p and c.label == "PLACE" and not c.weak and p - c.start <= mx
+                   and c.start >= p - k and not self._admin_unit(text[c.start : c.end])]
             if own:
                 c = max(own, key=lambda x: x.length)
                 prev, start = c, c.start
@@ -300,8 +311,14 @@ class Places(JsonState):
                 start += 2
                 first = text[start : start + 2]
             start = self._past_function_word(text, start, p, q, mn, lex)
-            if start is None or self._generic_noun(text[start:q], lex):
+            if start is not None:
+                start = self._past_admin_units(text, start, p, cands)
+            if start is None or p - start < mn or self._generic_noun(text[start:q], lex):
                 continue
+            if self.count_stem.search(text, start, p) or any(text.startswith(w, start) for w in self.description_words):
+                continue  # 二类小区, 第一届广场; 示范村, 老旧小区: a kind of place, no name
+            if lex.inside_word(st, start, start):
+                continue  # the name would begin inside a word (村民和乡友: no 民和乡)
             stem = text[start:p]
             if not self._stem_ok(stem, suffix, mn, lex, orgs) or not is_bound(st, start):
                 continue
@@ -340,7 +357,21 @@ class Places(JsonState):
             if prev is not None and prev.weak:
                 prev.weak = False
                 prev.prio = 2
-            cands.append(Cand(start, q, "PLACE", 2, "suffix"))
+            # a residence word (某某村民) names the place before it, itself outside
+            cands.append(Cand(start, p if mode == "before" else q, "PLACE", 2, "suffix"))
+
+    def _admin_unit(self, name: str) -> bool:
+        """A name of an administrative unit (某某镇, 某某街道, 某某区)."""
+        return any(name.endswith(w) and len(name) > len(w) for w in self.admin_suffixes)
+
+    def _past_admin_units(self, text: str, start: int, p: int, cands: list[Cand]) -> int:
+        """A name never runs across the end of an administrative unit printed
+        before it (永丰镇旗岭村 is 永丰镇 + 旗岭村, not 永丰镇旗岭 + 村)."""
+        for c in cands:
+            if (c.label == "PLACE" and not c.weak and start <= c.start and start < c.end <= p
+                    and self._admin_unit(text[c.start : c.end])):
+                start = max(start, c.end)
+        return start
 
     def _generic_noun(self, name: str, lex: Lexicon) -> bool:
         """A name the dictionary lists as a common noun is none (水泥路, 山路,
@@ -358,7 +389,10 @@ class Places(JsonState):
         begin = start
         previous = None  # the tag of the word before
         for s, e in lex.segmenter.cut(text[start:p]):
-            tag = lex.segmenter.tag(text[start + s : start + e])
+            word = text[start + s : start + e]
+            # a place the gazetteer knows is no function word, whatever jieba
+            # tags it (天元 q, 大同 d)
+            tag = "ns" if self.lookup(word) is not None else lex.segmenter.tag(word)
             # a one-character word counts as a preposition, pronoun or the like
             # (沿, 以, 这), as a measure word after a number or pronoun (这段),
             # as a verb when no noun stands before it (称某某大道, 村里修路);
@@ -366,6 +400,9 @@ class Places(JsonState):
             if tag in self.never_begin_tags and (
                 e - s > 1
                 or tag in self.single_never_tags
+                # a locality word first, as 沿某某路 (but 朝阳后街; and a direction
+                # begins many names: 西杨安浜, 东环路)
+                or (tag == "f" and s == 0 and word not in self.direction_chars)
                 or (tag == "q" and previous in ("m", "r"))
                 or (tag == "v" and previous not in self.noun_tags)
             ):

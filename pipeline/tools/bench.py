@@ -1,6 +1,6 @@
 """Benchmark: a synthetic archive of any size, extracted end to end and timed.
 
-    python -m pipeline.tools.bench [--sizes 100,1000,10000] [--jobs 2] [--out bench/results.json]
+    python -m pipeline.tools.bench [--sizes 100,1000,10000] [--jobs 2] [--out FILE]
 
 `generate_archive` builds an archive from the project's own sample issues in
 data/raw (never from ../shared/corpus): the samples are cut into article blocks
@@ -16,7 +16,8 @@ pipeline skips because it is hidden.
 `main` generates each size into bench/work/, runs `python -m pipeline extract`
 on it as a child process (wall time, peak memory, CPU time), times two
 baselines on the same article bodies in the same command (spaCy's bare `zh`
-char tokenizer, jieba's POS tagger) and writes bench/results.json. Every
+char tokenizer, jieba's POS tagger) and writes bench/results.json (only for
+the full sizes; a smaller run writes bench/work/results-SIZES.json). Every
 figure that depends on the machine is also given as a ratio to a baseline
 measured in the same command: the machine is shared and noisy. See
 bench/README.md for what each figure means.
@@ -716,13 +717,20 @@ def _fmt(value, spec: str = ".2f", none: str = "-") -> str:
     return none if value is None else format(value, spec)
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+# The sizes of a full run: only a run of these (or an explicit --out) replaces
+# RESULTS, the file the README's speed figures are generated from.
+FULL_SIZES = (100, 1000, 10000)
+RESULTS = "bench/results.json"
+
+
+def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline.tools.bench", description=__doc__.split("\n\n")[0])
-    p.add_argument("--sizes", default="100,1000,10000", help="archive sizes in issues, comma-separated")
-    p.add_argument("--jobs", type=int, default=2, help="--jobs for extract, when it has that flag (default 2)")
-    p.add_argument("--out", default="bench/results.json", help="results file (JSON)")
+    p.add_argument("--sizes", default=",".join(map(str, FULL_SIZES)), help="archive sizes in issues, comma-separated")
+    p.add_argument("--jobs", type=int, default=2, help="--jobs for extract (`make bench` passes all cores)")
+    p.add_argument("--out", help=f"results file (JSON); default {RESULTS} for the full sizes, "
+                                 "else WORK/results-SIZES.json")
     p.add_argument("--work", default="bench/work", help="scratch folder for archives and outputs (gitignored)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="seed of the archive's random choices (the same seed, the same bytes)")
     p.add_argument("--samples", default=str(SAMPLES_DIR), help="sample issues to build the archive from")
     p.add_argument("--model", default=str(MODEL_DIR), help="NER model folder, used when it exists and extract has --model")
     p.add_argument("--baseline-chars", type=int, default=1_000_000, help="cap on the text the bare tokenizer reads")
@@ -730,6 +738,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--no-baselines", action="store_true", help="skip the spaCy and jieba baselines")
     p.add_argument("--profile", action="store_true", help="also cProfile an in-process run on the smallest archive")
     p.add_argument("--keep", action="store_true", help="keep the generated archives and outputs in --work")
+    return p
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = build_parser()
     args = p.parse_args(argv)
     try:
         args.size_list = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
@@ -737,6 +750,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error(f"--sizes must be whole numbers separated by commas, not {args.sizes!r}")
     if not args.size_list or min(args.size_list) < 1:
         p.error("--sizes needs at least one size of 1 or more")
+    if args.out is None:
+        full = tuple(args.size_list) == FULL_SIZES
+        args.out = RESULTS if full else str(Path(args.work) / f"results-{'-'.join(map(str, args.size_list))}.json")
     return args
 
 

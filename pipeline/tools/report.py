@@ -1,7 +1,9 @@
 """The quality report of an extraction: `python -m pipeline.tools.report OUT`.
 
 Writes OUT/report.html, one self-contained page (pictures inlined as base64
-PNG; no scripts, stylesheets, fonts or images fetched from anywhere) with:
+PNG, and the glyphs of a Chinese font for exactly the characters on the page
+as a WOFF2 data URL, so it reads the same on a machine without Chinese fonts;
+no scripts, stylesheets, fonts or images fetched from anywhere) with:
 the run's summary, per-issue counts, failures and warnings, the label
 distribution, the entities that most need a look (surface forms seen once,
 officials without posts, very long spans, places without a gazetteer entry),
@@ -22,25 +24,20 @@ import argparse
 import base64
 import datetime as dt
 import html
+import inspect
 import io
 import json
 import math
 import sys
 import warnings
 from functools import lru_cache
-from importlib.util import find_spec
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline import load, views
 
-# Font files with Simplified Chinese glyphs, in order of preference: the one
-# the `mplfonts` wheel ships (a project dependency, so `pip install` is
-# enough), then the usual system ones (Debian: fonts-noto-cjk, fonts-wqy-zenhei).
-CJK_FONT_FILES = ("NotoSansCJKsc-Regular.otf",)
-CJK_FONT_NAMES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei",
-                  "WenQuanYi Micro Hei", "Noto Sans SC", "SimHei", "Microsoft YaHei", "PingFang SC")
+from .fonts import EMBEDDED_FAMILY, cjk_font_path, font_face_css
 
 LABEL_COLORS = {"OFFICIAL": "#c0392b", "PERSON": "#e67e22", "PLACE": "#27ae60", "ORG": "#2980b9"}
 KIND_COLORS = {"news": "#2980b9", "photo": "#8e44ad", "commentary": "#c0392b", "notice": "#7f8c8d",
@@ -53,24 +50,6 @@ NO_MENTIONS = ("No mentions yet: the mentions, entities and officials tables are
 
 
 # -- fonts and figures -------------------------------------------------------
-
-def cjk_font_path() -> str | None:
-    """A font file with Chinese glyphs, or None when none can be found."""
-    spec = find_spec("mplfonts")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        for name in CJK_FONT_FILES:
-            path = Path(folder) / "fonts" / name
-            if path.exists():
-                return str(path)
-    from matplotlib import font_manager
-
-    for name in CJK_FONT_NAMES:
-        try:
-            return font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
-        except ValueError:
-            continue
-    return None
-
 
 @lru_cache(maxsize=1)
 def use_cjk_font() -> str | None:
@@ -164,30 +143,60 @@ def figure_issues(tables: dict):
     return fig
 
 
-def figure_top_officials(tables: dict, n: int = 15):
-    """The officials most in the news: articles and mentions (horizontal bars)."""
-    top = views.top_officials(tables, n)
+TITLE_LINE = 16  # characters of a title chain per label line in figure_top_officials
+TITLE_LINES = 2  # lines of it shown; the rest ends in …
+
+
+def _wrapped_title(title: str | None, width: int = TITLE_LINE, lines: int = TITLE_LINES) -> list[str]:
+    """A title chain cut into label lines, at 、 where one is near the end of a line, else mid-word."""
+    if not isinstance(title, str) or not title:
+        return []
+    out, rest = [], title
+    while rest and len(out) < lines:
+        if len(rest) <= width:
+            out.append(rest)
+            rest = ""
+            break
+        cut = rest.rfind("、", width // 2, width)
+        cut = cut + 1 if cut > 0 else width
+        out.append(rest[:cut])
+        rest = rest[cut:]
+    if rest:
+        out[-1] = out[-1][: width - 1] + "…"
+    return out
+
+
+def figure_top_officials(tables: dict, n: int = 15, national: bool = True):
+    """The officials most in the news: articles and mentions (horizontal bars).
+
+    Each bar's label is the name with the latest title chain below it, cut
+    into short lines (a long chain never squeezes the bars); the legend sits
+    above the bars, never over one. `national=False` leaves out the national
+    leaders (`views.national_leaders`).
+    """
+    top = views.top_officials(tables, n, national=national)
     if top.empty:
         return None
-    fig = _figure(8, 1.2 + 0.32 * len(top))
+    labels = ["\n".join([r.name, *_wrapped_title(r.latest_title)]) for r in top.itertuples()]
+    rows = max(label.count("\n") + 1 for label in labels)
+    fig = _figure(8.5, 1.4 + (0.3 + 0.16 * rows) * len(top))
     ax = fig.subplots()
     y = range(len(top))
     ax.barh([i - 0.2 for i in y], top["n_articles"].astype(int), height=0.4, color=LABEL_COLORS["OFFICIAL"],
             label="articles 篇数")
     ax.barh([i + 0.2 for i in y], top["n_mentions"].astype(int), height=0.4, color="#f1948a", label="mentions 次数")
-    ax.set_yticks(list(y), [f"{r.name}（{r.latest_title}）" if isinstance(r.latest_title, str) else r.name
-                            for r in top.itertuples()], fontsize=9)
+    ax.set_yticks(list(y), labels, fontsize=8.5, linespacing=1.15)
     ax.invert_yaxis()
     _integer_ticks(ax)
-    ax.set_title("officials most in the news 见报最多的官员")
-    ax.legend(frameon=False, loc="lower right")
+    ax.set_title("officials most in the news 见报最多的官员" + ("" if national else "（不含党和国家领导人）"))
+    fig.legend(frameon=False, loc="outside upper right", ncols=2)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 
 
-def figure_posts_timeline(tables: dict, n_officials: int = 8, max_rows: int = 24):
+def figure_posts_timeline(tables: dict, n_officials: int = 8, max_rows: int = 24, national: bool = True):
     """Each top official's posts over time: one row per (official, post), a dot per date seen."""
-    top = views.top_officials(tables, n_officials)
+    top = views.top_officials(tables, n_officials, national=national)
     officials = tables["officials"]
     if top.empty or officials.empty:
         return None
@@ -217,14 +226,14 @@ def figure_posts_timeline(tables: dict, n_officials: int = 8, max_rows: int = 24
 
 
 def figure_cooccurrence(tables: dict, n_officials: int = 8, per_official: int = 6,
-                        label_b: tuple[str, ...] = ("PLACE", "ORG")):
+                        label_b: tuple[str, ...] = ("PLACE", "ORG"), national: bool = True):
     """Which places and organizations the top officials appear with: a network (edge width = shared articles)."""
     import networkx as nx
 
     pairs = views.cooccurrence(tables, "OFFICIAL", label_b)
     if pairs.empty:
         return None
-    top = views.top_officials(tables, n_officials)["entity_id"]
+    top = views.top_officials(tables, n_officials, national=national)["entity_id"]
     pairs = pairs[pairs["entity_id_a"].isin(set(top))]
     pairs = (pairs.sort_values(["n_articles", "name_b"], ascending=[False, True])
              .groupby("entity_id_a").head(per_official))
@@ -468,15 +477,16 @@ def looks_like_title(tables: dict) -> pd.DataFrame:
 
 # -- the page ------------------------------------------------------------------
 
+FONT_FACE = "/*font-face*/"  # where embed_font puts the @font-face rule
 CSS = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Zen Hei","PingFang SC","Microsoft YaHei",sans-serif;
+body{font-family:"EMBEDDED","Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Zen Hei","PingFang SC","Microsoft YaHei",sans-serif;
 margin:2em auto;max-width:1100px;padding:0 1em;color:#222;line-height:1.45}
 h1{border-bottom:3px solid #c0392b;padding-bottom:.2em} h2{margin-top:2em;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;font-size:13px;margin:.5em 0} th,td{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#f4f6f7} tr:nth-child(even) td{background:#fbfcfc} img{max-width:100%;border:1px solid #eee;margin:.5em 0}
 .empty{color:#7f8c8d;font-style:italic} .note{color:#555;font-size:14px} nav a{margin-right:1em}
 .num{text-align:right} .kpi{display:inline-block;margin:0 1.5em .8em 0} .kpi b{display:block;font-size:26px}
-"""
+""".replace("EMBEDDED", EMBEDDED_FAMILY)
 
 SECTIONS = (
     ("summary", "Run summary 运行概要"),
@@ -580,12 +590,15 @@ def run_table(run_info: dict | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["what", "value"])
 
 
-def render(tables: dict, title: str = "Extraction quality report", run_info: dict | None = None) -> str:
-    """The report as one HTML page (`run_info`: the run's OUT/_run.json, when there is one)."""
+def render(tables: dict, title: str = "Extraction quality report", run_info: dict | None = None,
+           note: str | None = None, national: bool = True) -> str:
+    """The report as one HTML page (`run_info`: the run's OUT/_run.json, when there is one; `note`: a line under
+    the title; `national=False`: the officials' sections leave out the national leaders)."""
     s = summary(tables)
     has_mentions = _has_mentions(tables)
     parts = [f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
-             f"<style>{CSS}</style></head><body>", f"<h1>{html.escape(title)}</h1>",
+             f"<style>{FONT_FACE}{CSS}</style></head><body>", f"<h1>{html.escape(title)}</h1>",
+             _p(note) if note else "",
              "<nav>" + "".join(f'<a href="#{sid}">{html.escape(name)}</a>' for sid, name in SECTIONS) + "</nav>"]
 
     def section(sid: str, *body: str) -> None:
@@ -634,14 +647,18 @@ def render(tables: dict, title: str = "Extraction quality report", run_info: dic
                    + (" — none has one: the run resolved places without a gazetteer, so there are no coordinates."
                       if n_places and len(places) == n_places else ".")),
                 _table(places, limit=40))
-        top = views.top_officials(tables, 20)
-        posts = views.official_posts(tables)
-        section("officials", _img(figure_top_officials(tables), "officials most in the news"), _table(top, limit=20),
-                _img(figure_posts_timeline(tables), "officials' posts over time"),
+        top = views.top_officials(tables, 20, national=national)
+        posts = views.official_posts(tables, national=national)
+        section("officials",
+                "" if national else _p(f"Without the {len(views.national_leaders(tables))} national leaders "
+                                       "(rules/national_leaders.toml)."),
+                _img(figure_top_officials(tables, national=national), "officials most in the news"),
+                _table(top, limit=20),
+                _img(figure_posts_timeline(tables, national=national), "officials' posts over time"),
                 "<h3>Posts 职务</h3>", _table(posts[posts["entity_id"].isin(set(top["entity_id"]))]
                                             .drop(columns=["entity_id"]), limit=60))
         pairs = views.cooccurrence(tables)
-        section("network", _img(figure_cooccurrence(tables), "co-occurrence network")
+        section("network", _img(figure_cooccurrence(tables, national=national), "co-occurrence network")
                 or _p("No official appears with a place or an organization.", "empty"),
                 _table(pairs.drop(columns=["entity_id_a", "entity_id_b"]), limit=30))
         cov = views.coverage_by_place(tables)
@@ -658,10 +675,16 @@ def render(tables: dict, title: str = "Extraction quality report", run_info: dic
             or _p("No bylines.", "empty"), _img(figure_reporter_beats(tables), "reporters' beats"),
             _table(beats, limit=40))
     parts.append("</body></html>")
-    return "\n".join(parts)
+    return embed_font("\n".join(parts))
 
 
-def write_report(out_dir: str | Path, path: str | Path | None = None) -> Path:
+def embed_font(page: str) -> str:
+    """The page with a font of exactly the characters it uses inlined (see `fonts.font_face_css`),
+    so its Chinese text is drawn on a machine without any Chinese font."""
+    return page.replace(FONT_FACE, font_face_css(page), 1)
+
+
+def write_report(out_dir: str | Path, path: str | Path | None = None, national: bool = True) -> Path:
     """Render the report of the extraction in OUT to OUT/report.html (or `path`)."""
     out_dir = Path(out_dir)
     tables = load(out_dir)
@@ -673,8 +696,8 @@ def write_report(out_dir: str | Path, path: str | Path | None = None) -> Path:
             run_info = json.loads((out_dir / RUN_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError) as err:
             run_info = {"unreadable": f"{RUN_FILE}: {err}"}
-    page = render(tables, title=f"Extraction quality report — {out_dir.name}", run_info=run_info)
-    page = page.replace("</h1>", f"</h1><p class=\"note\">Tables in {html.escape(str(out_dir))}; report written {stamp}.</p>", 1)
+    page = render(tables, title=f"Extraction quality report — {out_dir.name}", run_info=run_info,
+                  note=f"Tables in {out_dir}; report written {stamp}.", national=national)
     tmp = target.with_name("." + target.name + ".tmp")
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(target)
@@ -688,14 +711,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", help="where to write the page (default OUT/report.html) or the picture")
     parser.add_argument("--figure", choices=sorted(FIGURES),
                         help="write only this picture, as OUT/<name>.png (or -o FILE)")
+    parser.add_argument("--no-national", action="store_true",
+                        help="leave the national leaders (rules/national_leaders.toml) out of the officials' pictures and tables")
     args = parser.parse_args(argv)
+    national = not args.no_national
     out = Path(args.out)
     if not (out / "issues.parquet").exists():
         print(f"error: no extraction in {out} (no issues.parquet); run `python -m pipeline extract RAW {out}` first",
               file=sys.stderr)
         return 2
     if args.figure:
-        fig = FIGURES[args.figure](load(out))
+        draw = FIGURES[args.figure]
+        fig = draw(load(out), **({} if national or "national" not in inspect.signature(draw).parameters
+                                 else {"national": False}))
         if fig is None:
             print(f"nothing to draw for {args.figure}: "
                   + (NO_MENTIONS if not (out / "mentions.parquet").exists() or not len(load(out, ("mentions",))["mentions"])
@@ -705,7 +733,7 @@ def main(argv: list[str] | None = None) -> int:
         fig.savefig(path, dpi=100)
         print(f"wrote {path}", file=sys.stderr)
         return 0
-    path = write_report(out, args.output)
+    path = write_report(out, args.output, national=national)
     print(f"wrote {path}", file=sys.stderr)
     return 0
 

@@ -54,6 +54,15 @@ class PRF:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    def figures(self) -> dict:
+        """The scores as plain numbers, for the evaluation summary (`make eval`'s JSON)."""
+        return {"precision": self.precision, "recall": self.recall, "f1": self.f1, "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+    @classmethod
+    def pooled(cls, scores) -> PRF:
+        """One score over several (the article fields, say): their counts added."""
+        return cls(tp=sum(s.tp for s in scores), fp=sum(s.fp for s in scores), fn=sum(s.fn for s in scores))
+
     def row(self, name: str) -> str:
         return f"{name:<28} {self.precision:6.3f} {self.recall:6.3f} {self.f1:6.3f}   tp={self.tp} fp={self.fp} fn={self.fn}"
 
