@@ -122,10 +122,22 @@ class Orgs(JsonState):
                 return False
         return True
 
+    def _whole_prefix(self, text: str, start: int) -> int:
+        """Back to the start of an administrative prefix that `start` cuts."""
+        for w in self.admin_prefixes:
+            for p in range(max(0, start - len(w) + 1), start):
+                if text.startswith(w, p):
+                    return p
+        return start
+
     def _generic_unprefixed(self, stem: str) -> bool:
-        """Generic, and not a province's or city's own (省职工帮扶基金会 names
-        the province's body; 职工帮扶基金会 is a kind)."""
-        return self.is_generic(stem) and not any(stem.startswith(p) and len(stem) > len(p) for p in self.branch_prefixes)
+        """Generic, and not a province's or city's own: 省职工帮扶基金会 names
+        the province's body, 职工帮扶基金会 is a kind (市级医院 is one too:
+        市级 is a generic word of its own)."""
+        if not self.is_generic(stem):
+            return False
+        first = next((w for w in self.generic_list if stem.startswith(w)), "")
+        return not (first in self.branch_prefixes and len(stem) > len(first))
 
     def is_bare_grassroots(self, text: str, start: int, end: int, cands: list[Cand]) -> bool:
         """Does text[start:end] begin with 村 or 社区 standing for "the
@@ -297,7 +309,7 @@ class Orgs(JsonState):
                     break
             public = self.kind_of(head) == "public"
             anchored_stem = self.anchored_at(text, start, cands)
-            if not anchored and mn > 0 and self.is_generic(stem) and stem not in ("市", "省", "区", "县") and not (public and anchored_stem and len(stem) > 1):
+            if not anchored and mn > 0 and self._generic_unprefixed(stem) and stem not in ("市", "省", "区", "县") and not (public and anchored_stem and len(stem) > 1):
                 continue
             if head == "中心" and any(c.label == "ORG" and c.start == start and c.end == h for c in cands):
                 continue  # 市委中心 (工作): the body, then a noun
@@ -366,11 +378,10 @@ class Orgs(JsonState):
         start = cut_after_verbs(text, start, h, max(mn, 1), lex, strict=False, generic=self._generic_unprefixed)
         if start is None:
             return None
+        start = self._whole_prefix(text, start)  # 拉来自治区: no 来自 + 治区
         places = self.nlp.get_pipe("zz_places")
-        dropped = drop_lead_words(text, start, h, max(mn, 1), lex, places.lookup)
         # an administrative prefix is no lead word (自治区工商局: not 自治 + 区工商局)
-        if not any(text.startswith(w, start) and start + len(w) > dropped for w in self.admin_prefixes):
-            start = dropped
+        start = self._whole_prefix(text, drop_lead_words(text, start, h, max(mn, 1), lex, places.lookup))
         start = start_at_inner_place(text, start, h, max(mn, 1), lex, cands)
         start = self._start_at_higher_place(text, start, h, cands)
         start = self._past_lead_word(text, start, h, cands, lex)
@@ -452,8 +463,7 @@ class Orgs(JsonState):
             return start
         body = text[start:q]
         if any(body.endswith(w) for w in self.chain_bodies):
-            # (a place found from its suffix may start inside the head: 处某某小区)
-            continues = any(h < c.start <= q < c.end and c.label in ("PLACE", "ORG") for c in cands)
+            continues = self._chain_continues(text, q, cands, lex)
             for c in sorted(inside, key=lambda c: -c.end):
                 rest = text[c.end : h]
                 unit = next((u for u in self.unit_words if rest.endswith(u)), "")
@@ -471,6 +481,19 @@ class Orgs(JsonState):
             if len(rest) >= 2 and not own_body and self._looks_like_name(rest[:4], lex):
                 return last.end
         return start
+
+    def _chain_continues(self, text: str, q: int, cands: list[Cand], lex: Lexicon) -> bool:
+        """Does another unit of an address chain follow at q: a place or body
+        found there, or a short name ending in a place suffix (某某小区)?"""
+        if any(c.start == q and c.label in ("PLACE", "ORG") for c in cands):
+            return True
+        places = self.nlp.get_pipe("zz_places")
+        for k in range(q + 2, min(len(text), q + 7)):
+            if not lex.is_name_char(text[k - 1]):
+                return False
+            if places.suffix_re.match(text, k):
+                return True
+        return False
 
     def _past_lead_word(self, text: str, start: int, h: int, cands: list[Cand], lex: Lexicon) -> int:
         """A verb or an everyday word before an anchored name: the name starts
