@@ -31,7 +31,7 @@ ORG_JIEBA = JIEBA_DICT + (
     "红军 2819 n\n中航 42 j\n光电 100 j\n中信 202 nz\n重工 80 vn\n人工智能 151 n\n新能源 300 n\n汽车 5000 n\n"
     "智能 2000 n\n智能制造 20 n\n纳米 300 n\n科技 9000 n\n生物 3000 n\n制药 300 vn\n高端 800 b\n产业 5000 n\n"
     "两侧 4863 f\n公交站 30 n\n职工 3000 n\n帮扶 300 v\n基金会 1000 n\n察看 500 v\n实地 300 d\n助推 100 v\n"
-    "茶叶 600 n\n专业 3000 n\n办事处 2000 n\n"
+    "茶叶 600 n\n专业 3000 n\n办事处 2000 n\n下载 3000 v\n扫码 50 v\n欢迎 9000 v\n关注 9000 v\n政府 9000 n\n征集 300 v\n方式 3000 n\n"
 )
 
 
@@ -229,3 +229,33 @@ def test_a_name_starts_at_a_word_edge(nlp, text, org):
 def test_a_locative_ends_the_stem(nlp):
     assert orgs(nlp, "湘水大桥两侧公交站焕然一新。") == []
     assert orgs(nlp, "茶陵县政务服务中心开门办公。") == ["茶陵县政务服务中心"]
+
+
+def test_short_forms_of_groups_and_trade_names_later_in_the_article(nlp):
+    assert orgs(nlp, "东方雨虹集团宣布投资。据了解,东方雨虹将扩产。") == ["东方雨虹集团", "东方雨虹"]
+    got = orgs(nlp, "茶陵东方天润农业科技的榨油坊开工。东方天润负责人、茶陵东方天润员工出席。")
+    assert got == ["茶陵东方天润农业科技", "东方天润", "茶陵东方天润"]
+    assert orgs(nlp, "海外华文传媒来访。") == []  # a kind of media, no trade name
+
+
+def test_accounts_and_apps_without_quotes(nlp):
+    assert orgs(nlp, "7月9日,株洲发布微信公众号发布消息。") == ["株洲发布"]
+    assert orgs(nlp, "扫码下载株洲通APP即可。") == ["株洲通"]
+    assert orgs(nlp, "株洲新闻网、今日头条客户端等媒体转载。") == ["株洲新闻网", "今日头条"]
+    assert orgs(nlp, "欢迎关注微信公众号。") == []
+    assert orgs(nlp, "登录征集方式政府网站报名。") == []
+
+
+def test_a_body_known_by_its_number(nlp):
+    assert orgs(nlp, "代表团参观了七二五所。") == ["七二五所"]
+    assert not [o for o in orgs(nlp, "全县共有三十所学校。") if "三十所" in o]  # a count
+
+
+@pytest.mark.parametrize("text", [
+    "调研龙匣村基层卫生院建设。",       # a kind: grassroots clinics
+    "病人转到市级医院。",
+    "使湘江城市中心成为服务业高地。",   # the city centre
+    "全省乡镇党委换届。",               # generic units
+])
+def test_kinds_of_bodies_are_not_organizations(nlp, text):
+    assert orgs(nlp, text) == [], found(nlp, text)

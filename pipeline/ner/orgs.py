@@ -49,20 +49,28 @@ class Orgs(JsonState):
     def _setup(self) -> None:
         o = self.data["orgs"]
         self.heads = {h[0]: (int(h[1]), int(h[2]), bool(h[3])) for h in o["heads"]}
-        self.trade_heads = set(o["trade_heads"])
+        self.trade_heads = longest_first(o["trade_heads"])  # longest first: 农业科技 before 科技
         self.trade_name_max = int(o["trade_name_max"])
         self.proper_tags = set(o["proper_tags"])
         self.lead_tags = set(o["lead_tags"])
         self.locatives = longest_first(o["locatives"])
         self.center_verbs = longest_first(o["center_verbs"])
         self.center_not_before = longest_first(o["center_not_before"])
+        self.center_not_after = longest_first(o["center_not_after"])
         self.class_heads = set(o["class_heads"])
         self.term_modifiers = longest_first(o["term_modifiers"])
         self.function_bodies = longest_first(o["function_bodies"])
+        self.account_words = longest_first(o["quoted_org_before"])
+        self.account_re = alternation(self.account_words)
+        self.account_name_max = int(o["account_name_max"])
+        self.numbered_re = re.compile(o["numbered_body"])
+        self.class_modifiers = longest_first(o["class_modifiers"])
         self.not_company_list_re = re.compile(o["not_company_list"])
         for w in self.trade_heads:
             self.heads.setdefault(w, (2, self.trade_name_max + 6, False))
         self.head_re = alternation(self.heads)
+        # the heads of bodies proper, without the industry words of trade names
+        self.body_head_re = alternation(h for h in self.heads if h not in self.trade_heads)
         self.admin_prefixes = longest_first(o["admin_prefixes"])
         self.functions = longest_first(o["functions"])
         self.function_set = set(o["functions"])
@@ -120,6 +128,19 @@ class Orgs(JsonState):
                     break
             else:
                 return False
+        return True
+
+    def _generic_unanchored(self, stem: str) -> bool:
+        """Made of generic words only, none of them a prefix or a function
+        (乡镇, 企业; not 市, 街道, 公安)."""
+        if not stem or stem in self.function_set:
+            return False
+        i = 0
+        while i < len(stem):
+            w = next((g for g in self.generic_list if stem.startswith(g, i)), None)
+            if w is None or w in self.admin_prefixes or w in self.function_set:
+                return False
+            i += len(w)
         return True
 
     def _whole_prefix(self, text: str, start: int) -> int:
@@ -180,6 +201,9 @@ class Orgs(JsonState):
         self.congress_cands(text, st, cands)
         self.ordinal_school_cands(text, st, cands, lex)
         self.quoted_cands(text, st, cands)
+        self.account_cands(text, st, cands, lex)
+        self.function_body_cands(text, st, cands, lex)
+        self.numbered_cands(text, st, cands)
         self.list_cands(text, st, cands, lex)
         return doc
 
@@ -265,6 +289,7 @@ class Orgs(JsonState):
             if head == "中心" and (
                 any(text.endswith(w, 0, h) for w in self.center_verbs)
                 or any(text.startswith(w, q) for w in self.center_not_before)
+                or any(text.endswith(w, 0, h) for w in self.center_not_after)
                 or text[h - 1 : h] == "副"
             ):
                 continue
@@ -317,6 +342,12 @@ class Orgs(JsonState):
                 continue
             if any(stem.endswith(w) for w in self.term_modifiers):
                 continue  # 某某村新一届党总支
+            if re.search(r"[一二三四五六七八九十百千两几多]+[所家个座名]$", stem):
+                continue  # 共有三十所学校: a count
+            if any(stem.endswith(w) for w in self.class_modifiers):
+                continue  # 某某村基层卫生院, 市级医院: a kind of body
+            if anchored and self._generic_unanchored(stem):
+                continue  # 乡镇党委, 企业党委: a kind of body
             if head in self.class_heads and stem in self.function_set:
                 continue  # 公安机关: a class of bodies
             # a village's or community's body without the unit's name is generic
@@ -361,7 +392,7 @@ class Orgs(JsonState):
         for w in self.locatives:
             j = text.rfind(w, start, h)
             if j != -1:
-                start = j + len(w)
+                start = max(start, j + len(w))
         # 我市某某公司: not 市某某公司
         for w in lex.deictic:
             for off in range(1, len(w)):
@@ -430,6 +461,9 @@ class Orgs(JsonState):
             return False
         if re.match(r"[一二三四五六七八九十百千]+[大强佳项家个]", name):
             return False  # 十大科技: a count, not a name
+        first = name[: lex.segmenter.cut(name)[0][1]]
+        if len(first) > 1 and self.is_generic(first):
+            return False  # 海外华文传媒: a kind of media
         return self._looks_like_name(name, lex)
 
     def _looks_like_name(self, name: str, lex: Lexicon) -> bool:
@@ -638,6 +672,45 @@ class Orgs(JsonState):
             elif inner in short_names and not any(c.start <= s < c.end for c in cands if c.src == "quoted-head"):
                 cands.append(Cand(s + 1, e - 1, "ORG", 2, "quoted-alias"))
 
+    def account_cands(self, text: str, st: dict, cands: list[Cand], lex: Lexicon) -> None:
+        """An unquoted name before 微信公众号, 客户端 …: 某某发布微信公众号 -> 某某发布."""
+        for m in self.account_re.finditer(text):
+            e = m.start()
+            if e == 0 or st["blocked"][e - 1] or any(c.end == e and c.label == "ORG" for c in cands):
+                continue
+            s = e
+            while s > 0 and e - s < self.account_name_max + 4 and lex.is_name_char(text[s - 1]) and not st["blocked"][s - 1]:
+                s -= 1
+            s = trim_lead_in(text, s, e - 2, lex)
+            # after the last verb inside (扫码下载某某客户端 -> 某某); a verb
+            # ending the name belongs to it (某某发布)
+            name = text[s:e]
+            for a, b in lex.segmenter.cut(name)[:-1]:
+                if lex.segmenter.tag(name[a:b]) in self.lead_tags:
+                    s = e - len(name) + b
+            name = text[s:e]
+            if not 2 <= len(name) <= self.account_name_max or self.is_generic(name) or not st["edges"][s]:
+                continue
+            last = name[lex.segmenter.cut(name)[-1][0] :]
+            if name in lex.function_words or self.is_generic(last):
+                continue  # 关注微信公众号: a verb, no name; 政府网站: a kind of site
+            cands.append(Cand(s, e, "ORG", 2, "account"))
+
+    def function_body_cands(self, text: str, st: dict, cands: list[Cand], lex: Lexicon) -> None:
+        """A place + a function that names its body: 某某公安, 某某交警 -> ORG."""
+        place_starts = {c.end: c.start for c in cands if c.label == "PLACE" and not c.weak and c.src.startswith("gaz")}
+        for w in self.function_bodies:
+            for m in re.finditer(re.escape(w), text):
+                s, e = m.span()
+                if s in place_starts and st["edges"][e] and is_free(st, place_starts[s], e):
+                    cands.append(Cand(place_starts[s], e, "ORG", 2, "function-body"))
+
+    def numbered_cands(self, text: str, st: dict, cands: list[Cand]) -> None:
+        """Bodies known by a number: 七二五所 (a research institute)."""
+        for m in self.numbered_re.finditer(text):
+            if is_free(st, m.start(), m.end()):
+                cands.append(Cand(m.start(), m.end(), "ORG", 2, "numbered"))
+
     def list_cands(self, text: str, st: dict, cands: list[Cand], lex: Lexicon) -> None:
         for m in self.list_tails_re.finditer(text):
             end = m.start()
@@ -658,6 +731,9 @@ class Orgs(JsonState):
                 while k > s and (lex.is_name_char(text[k - 1]) or text[k - 1] in CN_NUMERALS):
                     k -= 1
                 s2 = trim_lead_in(text, k, e - 2, lex)
+                # an app or account named with its kind: 某某客户端 -> 某某
+                account = next((w for w in self.account_words if text.endswith(w, s2, e)), "")
+                e -= len(account)
                 item = text[s2:e]
                 if len(item) < 2 or len(item) > 12:
                     continue
