@@ -41,6 +41,7 @@ CHINA = """湖南省\t430000\t湖南
 \t\t茶陵县\t430224\t茶陵
 \t\t\t高陇镇
 \t\t\t\t龙匣村
+\t\t\t民和乡
 \t\t醴陵市\t430281\t醴陵
 \t长沙市\t430100\t长沙
 \t\t岳麓区\t430104\t岳麓
@@ -72,7 +73,7 @@ IDIOMS = "一丝不苟\t6383\n精益求精\t5000\n固本强基\t3000\n"
 JIEBA_DICT = ("驶入 117 v\n绕行 77 v\n请 23523 v\n以前 9343 f\n常驻 462 v\n需要 27430 v\n建设 26381 vn\n株洲 500 ns\n"
               "便宜 5000 a\n好东西 300 n\n同心 209 n\n协力 300 v\n宜都 806 ns\n"
               "水泥路 9 n\n铺上 50 v\n以 100000 p\n荒山 100 n\n入股 100 v\n修通 50 v\n横穿 100 v\n马路 1000 n\n"
-              "中山路 287 ns\n危险 5000 a\n沿 3000 p\n游客 1000 n\n步行 500 v\n村民 1213 n\n乡友 10 n\n踊跃 300 a\n家住 100 v\n西 5000 f\n")
+              "中山路 287 ns\n危险 5000 a\n沿 3000 p\n游客 1000 n\n步行 500 v\n村民 1213 n\n乡友 10 n\n踊跃 300 a\n家住 100 v\n西 5000 f\n称 3000 v\n报警 500 v\n")
 
 
 def _zip_bytes(name: str, data: str) -> bytes:
@@ -508,3 +509,29 @@ def test_a_kind_of_place_is_no_place(nlp, text):
 def test_a_direction_begins_a_name_and_a_city_stands_before_its_area_word(nlp):
     assert ("西杨安浜", "PLACE") in found(nlp, "家住西杨安浜的张阿姨说。")
     assert [m for m in found(nlp, "株洲市区各个景点人气旺。") if m[1] == "PLACE"] == [("株洲", "PLACE")]
+
+
+def test_a_concept_keeps_its_place_and_a_quoted_theme_holds_none(nlp):
+    # settled case: unquoted doctrine names keep what is inside them
+    assert ("中国", "PLACE") in found(nlp, "深入学习新时代中国特色社会主义思想。")
+    # rule 6: 以“…”为主题 is a quoted name, however long
+    assert not [m for m in found(nlp, "会议以“贯彻新时代中国特色社会主义思想,建设醴陵”为主题。") if m[1] == "PLACE"]
+
+
+def test_a_short_full_name_never_begins_inside_a_word(nlp):
+    # 村民 is a word: the township 民和乡 would begin inside it
+    assert not [m for m in found(nlp, "全体村民和乡友踊跃捐款。") if m[1] == "PLACE"]
+    assert ("民和乡", "PLACE") in found(nlp, "茶陵县民和乡的乡友踊跃捐款。")
+    # an address goes on where the dictionary would cut across it (某镇长某村 is no 镇长)
+    assert [t for t, label in found(nlp, "来到群丰镇新塘村。") if label == "PLACE"] == ["群丰镇", "新塘村"]
+
+
+def test_a_directional_street_and_a_verb_inside_a_name(nlp):
+    assert ("中山中路", "PLACE") in found(nlp, "10时左右,中山中路游客来来往往。")
+    assert ("新星南路", "PLACE") in found(nlp, "群众报警,称新星南路有人偷窃。")
+
+
+def test_a_community_named_after_a_street_or_estate_is_one_place(nlp):
+    assert ("新华街社区", "PLACE") in found(nlp, "群丰镇新华街社区组织居民打扫卫生。")
+    # a county before a short name is no village of that name (炎陵县中村)
+    assert not [m for m in found(nlp, "茶陵县中村的路修好了。") if m == ("茶陵县中村", "PLACE")]

@@ -56,7 +56,6 @@ class Consistency(JsonState):
             return any(cs <= c.start and c.end <= ns for cs, ns in chains)
 
         cands = [c for c in cands if not (c.label in ("ORG", "PLACE") and in_chain(c))]
-        cands = [c for c in cands if not (c.label == "PLACE" and any(text.startswith(w, c.end) for w in places.adjective_after))]
         cands = [c for c in cands if free_or_inner_quotes(st, c.start, c.end) or c.src.startswith("quoted")]
         self.confirm_weak(text, cands, places)
         cands = [c for c in cands if not c.weak]

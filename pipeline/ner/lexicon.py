@@ -63,6 +63,7 @@ class Lexicon(JsonState):
         self.lead_in = longest_first(t["lead_in_verbs"])
         self.clause_punct = set(t["clause_punct"])
         self.route_separators = set(t.get("route_separators", ""))
+        self.slogan_after = tuple(t.get("slogan_after", []))
         self.single_surnames = {s for s in d["surnames"] if len(s) == 1}
         self.compound_surnames = {s for s in d["surnames"] if len(s) == 2}
         self.words = d["words"]
@@ -164,7 +165,9 @@ class Lexicon(JsonState):
             if not inner:
                 continue
             route = sum(c in self.route_separators for c in inner) >= 1 and ch != "《"
-            namelike = ch == "《" or (len(inner) <= 25 and not route and not re.search(r"[，。！？；,.!?;：:]", inner))
+            # 以“…”为主题: a theme or slogan, however long, is a quoted name too (rule 6)
+            slogan = any(text.startswith(w, e) for w in self.slogan_after)
+            namelike = ch == "《" or slogan or (len(inner) <= 25 and not route and not re.search(r"[，。！？；,.!?;：:]", inner))
             state["quotes"].append((s, e, namelike))
             if namelike:
                 for k in range(s, e):

@@ -152,12 +152,11 @@ class Places(JsonState):
         self.suffix_rules = {s[0]: (int(s[1]), int(s[2]), s[3]) for s in self.cfg["suffixes"]}
         self.suffix_re = alternation(self.suffix_rules)
         self.area_words = longest_first(self.cfg["area_words"])
-        self.adjective_after = longest_first(self.cfg.get("adjective_after", []))
         self.name_tags = set(self.cfg.get("name_tags", []))
         self.never_begin_tags = set(self.cfg.get("never_begin_tags", []))
         self.single_never_tags = set(self.cfg.get("single_never_tags", []))
-        self.noun_tags = set(self.cfg.get("noun_tags", []))
         self.direction_chars = set(self.cfg.get("direction_chars", ""))
+        self.clause_tags = set(self.cfg.get("clause_tags", []))
         self.count_stem = re.compile(self.cfg.get("count_stem", "(?!)"))
         self.description_words = longest_first(self.cfg.get("description_words", []))
 
@@ -191,9 +190,15 @@ class Places(JsonState):
                 if not kind or not is_bound(st, i + L):
                     continue
                 # a short form or weak name never begins or ends inside a word
-                # (重大安全: no 大安; 市中心: no 市中)
-                if (kind == "weak" or s not in self.full) and lexicon_of(self.nlp).inside_word(st, i, i + L):
+                # (重大安全: no 大安; 市中心: no 市中), nor does a short full name
+                # begin inside one (村民和乡友: no 民和乡; its end may fall inside
+                # a word where an address goes on: 长冈乡长冈村, jieba's 乡长)
+                lexicon = lexicon_of(self.nlp)
+                if (kind == "weak" or s not in self.full) and lexicon.inside_word(st, i, i + L):
                     continue
+                if L <= 3 and lexicon.inside_word(st, i, i) and text[i - 1] not in "镇乡区县市" and not any(
+                        c.end == i and c.label == "PLACE" and not c.weak for c in cands):
+                    continue  # (but 长冈乡长冈村, 某某镇长华村: a place ends there, jieba's 乡长/镇长 are none)
                 if kind == "strong":
                     # 泉州市区: the city, then 市区 (an area word holding the name's last character)
                     if L > 2 and text[i + L - 1 : i + L + 1] in self.area_words and self.lookup(s[:-1]) == "strong":
@@ -317,8 +322,9 @@ class Places(JsonState):
                 continue
             if self.count_stem.search(text, start, p) or any(text.startswith(w, start) for w in self.description_words):
                 continue  # 二类小区, 第一届广场; 示范村, 老旧小区: a kind of place, no name
-            if lex.inside_word(st, start, start):
-                continue  # the name would begin inside a word (村民和乡友: no 民和乡)
+            if lex.inside_word(st, start, start) and not any(
+                    c.end == start and c.label in ("PLACE", "ORG") and not c.weak for c in cands):
+                continue  # the name would begin inside a word (村民和乡友: no 民和乡; but 长冈乡长冈村)
             stem = text[start:p]
             if not self._stem_ok(stem, suffix, mn, lex, orgs) or not is_bound(st, start):
                 continue
@@ -351,9 +357,10 @@ class Places(JsonState):
             if lex.freq(text[start:q]) >= 20000 and self.lookup(text[start:q]) is None and suffix not in self.street_suffixes:
                 continue  # 大山, 老旧小区: everyday words
             if suffix in self.admin_suffixes and any(
-                c.label == "PLACE" and not c.weak and start <= c.start and c.end <= p and c.length >= 2 for c in cands
+                c.label == "PLACE" and not c.weak and start <= c.start and c.end <= p and c.length >= 2
+                and self._admin_unit(text[c.start : c.end]) for c in cands
             ):
-                continue  # 炎陵县中村: the county, then a name too short
+                continue  # 炎陵县中村: the county, then a name too short (but 黄康街社区, 柳子山社区)
             if prev is not None and prev.weak:
                 prev.weak = False
                 prev.prio = 2
@@ -387,16 +394,19 @@ class Places(JsonState):
         if self.lookup(text[start:q]) is not None or lex.segmenter.tag(text[start:q]) in self.name_tags:
             return start
         begin = start
-        previous = None  # the tag of the word before
+        # the tag of the word before the stem (None at a clause's start)
+        before = lex.segmenter.cut(text[max(0, start - 4) : start])
+        previous = lex.segmenter.tag(text[start - (before[-1][1] - before[-1][0]) : start]) if before else None
         for s, e in lex.segmenter.cut(text[start:p]):
             word = text[start + s : start + e]
             # a place the gazetteer knows is no function word, whatever jieba
             # tags it (天元 q, 大同 d)
             tag = "ns" if self.lookup(word) is not None else lex.segmenter.tag(word)
             # a one-character word counts as a preposition, pronoun or the like
-            # (沿, 以, 这), as a measure word after a number or pronoun (这段),
-            # as a verb when no noun stands before it (称某某大道, 村里修路);
-            # after a noun it may well be a name's last character (董家墩, 郭家)
+            # (以, 这), as a measure word after a number or pronoun (这段), as a
+            # verb at a clause's start or after a place, time or adverb word
+            # (,称某某大道, 村里修路); after a preposition, verb or noun it may well
+            # be a name's character (在守昌屯, 以灌溪…, 走兴赣…, 董家墩)
             if tag in self.never_begin_tags and (
                 e - s > 1
                 or tag in self.single_never_tags
@@ -404,7 +414,7 @@ class Places(JsonState):
                 # begins many names: 西杨安浜, 东环路)
                 or (tag == "f" and s == 0 and word not in self.direction_chars)
                 or (tag == "q" and previous in ("m", "r"))
-                or (tag == "v" and previous not in self.noun_tags)
+                or (tag == "v" and (previous is None or previous in self.clause_tags))
             ):
                 begin = start + e
             previous = tag
