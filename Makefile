@@ -56,7 +56,7 @@ $(CPCA): | $(STAMP)
 $(GAZ)/places.meta.json: $(JIONLP) $(JIEBA) $(CPCA) pipeline/gazetteer.py
 	$(PY) -m pipeline.gazetteer $(WHEELS) $(GAZ)
 
-$(MODEL)/meta.json: $(GAZ)/places.meta.json $(wildcard rules/ner/*) $(wildcard pipeline/ner/*.py) pipeline/gazetteer.py | $(STAMP)
+$(MODEL)/meta.json: $(GAZ)/places.meta.json $(wildcard rules/ner/*) $(wildcard pipeline/ner/*.py) $(wildcard pipeline/ner/*/*.py) pipeline/gazetteer.py | $(STAMP)
 	$(PY) -m pipeline model $(MODEL)
 
 # JOBS=N worker processes; ENGINE=dask runs the stages as Dask tasks (SCHEDULER=tcp://host:port for a real cluster).

@@ -10,7 +10,6 @@ a name).
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from test_ner import CHINA, JIEBA_DICT, RULES, WORDS, make_fake_wheel  # shared fake packages
@@ -25,7 +24,7 @@ ORG_CHINA = (
     .replace("\t\t醴陵市\t430281\t醴陵\n", "\t\t醴陵市\t430281\t醴陵\n\t\t\t黄家店镇\n")
     + "山东省\t370000\t山东\n\t烟台市\t370600\t烟台\n\t\t龙口市\t370681\t龙口\n\t\t\t龙港街道\n\t\t\t\t金海湾社区\n"
 )
-ORG_WORDS = dict(WORDS, 书写=42000, 拥有=300000)
+ORG_WORDS = dict(WORDS, 书写=42000, 拥有=300000, 办事=200000, 办事处=100000)
 ORG_JIEBA = JIEBA_DICT + (
     "自治 300 v\n对面 1549 n\n接 10515 v\n书写 1368 n\n围绕 2065 v\n紧扣 39 v\n全民 500 n\n进行 9000 v\n纪念 2000 v\n"
     "红军 2819 n\n中航 42 j\n光电 100 j\n中信 202 nz\n重工 80 vn\n人工智能 151 n\n新能源 300 n\n汽车 5000 n\n"
@@ -259,3 +258,9 @@ def test_a_body_known_by_its_number(nlp):
 ])
 def test_kinds_of_bodies_are_not_organizations(nlp, text):
     assert orgs(nlp, text) == [], found(nlp, text)
+
+
+def test_a_place_and_a_function_name_its_body(nlp):
+    assert orgs(nlp, "在茶陵公安的协助下,嫌疑人落网。") == ["茶陵公安"]
+    assert orgs(nlp, "茶陵公安局民警赶到。") == ["茶陵公安局"]  # the head gives the longer name
+    assert orgs(nlp, "茶陵交通发展很快。") == []  # 交通 names no body by itself
