@@ -197,7 +197,7 @@ class HeadGrammar:
                     start = start - off + len(w)
         # a post and a name inside the run: the person's chain and a verb come
         # first (市长某某率某某市考察团 -> 某某市考察团); 会长 in 总商会长沙 is none
-        after_post = self._after_post_and_name(text, start, h, cands, lex)
+        after_post = self._after_post_and_name(text, start, h, cands, lex, st)
         if after_post is not None:
             if h - after_post < max(mn, 1):
                 return None
@@ -319,15 +319,16 @@ class HeadGrammar:
                     return c.start
         return start
 
-    def _after_post_and_name(self, text: str, start: int, h: int, cands: list[Cand], lex: Lexicon) -> int | None:
+    def _after_post_and_name(self, text: str, start: int, h: int, cands: list[Cand], lex: Lexicon, st: dict) -> int | None:
         """Where the stem text[start:h] goes on after the last post word
         followed by a surname in it (an official's chain and name), at the
-        next anchor; None when it holds no such post."""
+        next anchor; None when it holds no such post. A post that ends inside
+        a word or a place is none (水利部长江…: 长江; 总商会长沙: 长沙)."""
         people = self.nlp.get_pipe("zz_people")
         last = None
         for pm in people.post_re.finditer(text, start, h):
             e = pm.end()
-            if any(c.label == "PLACE" and not c.weak and c.start < e and c.end > pm.start() for c in cands):
+            if not st["edges"][e] or any(c.label == "PLACE" and not c.weak and c.start < e and c.end > pm.start() for c in cands):
                 continue
             if e < h and lex.surname_at(text, e) and h - e >= 3:
                 last = e
