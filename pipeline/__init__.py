@@ -61,20 +61,18 @@ def load(out_dir: str | Path = "data/out", tables: tuple[str, ...] | None = None
     categories; strings are pandas strings; `aliases`, `posts` and
     `post_parts` are lists.
 
+    The seven tables always come from one run: a publish a killed run left
+    half done is finished first, and a set of tables from different runs is
+    refused (`tables.MixedTables`, with what to do).
+
         tables = pipeline.load("data/out")
         tables["mentions"].label.value_counts()
     """
-    import pyarrow.parquet as pq
-
     from .schemas import TABLES
+    from .tables import read_published
 
     out = Path(out_dir)
     if not out.is_dir():
         raise FileNotFoundError(f"no extraction in {out}: run `python -m pipeline extract RAW {out}` first")
-    result = {}
-    for name in tables or TABLES:
-        schema = TABLES[name]
-        path = out / f"{name}.parquet"
-        table = pq.read_table(path) if path.exists() else schema.empty_table()
-        result[name] = _to_pandas(table, schema)
-    return result
+    read = read_published(out, tables or tuple(TABLES))
+    return {name: _to_pandas(table, TABLES[name]) for name, table in read.items()}

@@ -62,7 +62,7 @@ class _Token:
     prefix: str = ""  # role: the outlet printed before it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one object per rules
 class _Patterns:
     role: regex.Pattern
     marker: regex.Pattern
@@ -72,6 +72,7 @@ class _Patterns:
     bullet: regex.Pattern
     markers: dict
     verbs: dict
+    verb_ends: tuple  # the verbs, for one str.endswith
     reported: regex.Pattern  # `记者 张三 报道:` after a source, without brackets
 
 
@@ -79,8 +80,20 @@ def _alternation(words) -> str:
     return "(?:" + "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
 
-@lru_cache(maxsize=4)
+_PATTERNS: dict[int, tuple[StructureRules, _Patterns]] = {}
+
+
 def _patterns(rules: StructureRules) -> _Patterns:
+    """The patterns of `rules`, built once per rules object (looked up by
+    identity: hashing the rules, as a cache by value would, costs more per
+    line than the lookup saves)."""
+    hit = _PATTERNS.get(id(rules))
+    if hit is None or hit[0] is not rules:
+        hit = _PATTERNS[id(rules)] = (rules, _build_patterns(rules))
+    return hit[1]
+
+
+def _build_patterns(rules: StructureRules) -> _Patterns:
     markers = dict(rules.markers_before)
     verbs = dict(rules.verbs_after)
     # A name never runs into a role word or a verb: 记者刘琼通讯员曾倩, 陈某摄.
@@ -95,13 +108,23 @@ def _patterns(rules: StructureRules) -> _Patterns:
         bullet=regex.compile(rules.bullets),
         markers=markers,
         verbs=verbs,
+        verb_ends=tuple(verbs),
         reported=regex.compile(rf"[^。！？!?()（）\n]{{2,40}}?{regex.escape(rules.report_verb)}\s*[:：]"),
     )
 
 
-def _tokens(text: str, rules: StructureRules) -> list[_Token]:
-    """The tokens of a credit; an `other` token marks text that is no credit."""
-    pats = _patterns(rules)
+def _tokens(text: str, rules: StructureRules) -> tuple[_Token, ...]:
+    """The tokens of a credit; an `other` token marks text that is no credit.
+    (A line is asked several questions in turn: its last few texts are kept.)"""
+    return _cached_tokens(text, _patterns(rules))
+
+
+@lru_cache(maxsize=64)
+def _cached_tokens(text: str, pats: _Patterns) -> tuple[_Token, ...]:
+    return tuple(_scan_tokens(text, pats))
+
+
+def _scan_tokens(text: str, pats: _Patterns) -> list[_Token]:
     out: list[_Token] = []
     pos, n = 0, len(text)
     after_role = False
@@ -298,7 +321,7 @@ def find_credit(text: str, rules: StructureRules) -> Credit | None:
             return None
         return Credit(k, found, photo)
     pats = _patterns(rules)
-    if not any(stripped.endswith(v) for v in pats.verbs):
+    if not stripped.endswith(pats.verb_ends):
         return _closing_byline(stripped, lo, rules)
     for s in range(lo, n):
         if s and stripped[s - 1] not in _CREDIT_BOUNDARY:

@@ -17,12 +17,14 @@ import tempfile
 from pathlib import Path
 
 from .rules import DEFAULT_RULES_DIR
+from .pool import DEFAULT_BUDGET
 
 DEFAULT_MODEL = Path("models/ner")  # where `make model` builds it, from the project's folder
 
 
 def _extract(args: argparse.Namespace) -> int:
     from .run import run_extract
+    from .tables import OutLocked
 
     raw, out = Path(args.raw), Path(args.out)
     if not raw.is_dir():
@@ -56,12 +58,37 @@ def _extract(args: argparse.Namespace) -> int:
         return 2
     try:
         summary = run_extract(raw, out, Path(args.rules), model, progress=not args.quiet, jobs=args.jobs,
-                              engine=args.engine, scheduler=args.scheduler, full=args.full)
+                              engine=args.engine, scheduler=args.scheduler, full=args.full,
+                              file_budget=args.file_budget or None)
+    except OutLocked as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     except OSError as err:
         print(f"error: cannot write the tables to {out}: {err.strerror or err}; choose a writable OUT", file=sys.stderr)
         return 1
+    except Exception as err:  # a bug: one line for the user, the traceback kept for a developer
+        log = _keep_traceback(out)
+        message = " ".join(str(err).split())[:200]
+        print(f"error: the run stopped: {type(err).__name__}: {message}"
+              + (f" (traceback in {log})" if log else ""), file=sys.stderr)
+        return 1
+    for notice in summary.notices:
+        print(f"warning: {notice}", file=sys.stderr)
     print(summary.line(), file=sys.stderr)
     return 0
+
+
+def _keep_traceback(out: Path) -> Path | None:
+    """Write the current exception's traceback to OUT/.work/error.log (None if that fails)."""
+    import traceback
+
+    log = out / ".work" / "error.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+    except OSError:
+        return None
+    return log
 
 
 def _model_dir(args: argparse.Namespace) -> Path | None:
@@ -160,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="local processes, or Dask tasks (a LocalCluster, or --scheduler)")
     p.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://host:8786 (with --engine dask)")
     p.add_argument("--full", action="store_true", help="redo every file, ignoring the results of earlier runs")
+    p.add_argument("--file-budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
+                   help=f"stop a file that takes longer, with a failures row (default: {DEFAULT_BUDGET:g}; 0: no limit)")
     p.set_defaults(func=_extract)
     p = sub.add_parser("eval", help="score OUT against hand-written gold")
     p.add_argument("--gold", action="append", required=True, help="gold folder (repeatable)")

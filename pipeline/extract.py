@@ -1,7 +1,8 @@
 """One issue file, end to end: read -> repair -> masthead -> segment -> bylines.
 
-`extract_issue` is the per-file unit of work; it never raises for a bad file:
-it returns either an `Issue` or a `Failure` saying which stage gave up and why.
+`extract_issue` (a path) and `extract_bytes` (bytes already read) are the
+per-file unit of work; they never raise for a bad file: they return either
+an `Issue` or a `Failure` saying which stage gave up and why.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 import regex
 
 from .masthead import infer_issue_date, paper_from_sources, parse_masthead
-from .read import ReadError, read_issue
+from .read import RawFile, ReadError, decode_source, read_file, source_name
 from .records import Article, Failure, Issue, MappedText, SourceText
 from .repair import split_lines
 from .rules import StructureRules
@@ -24,11 +25,20 @@ _HAN = regex.compile(r"\p{Han}")
 
 def extract_issue(path: Path, raw_dir: Path, rules: StructureRules) -> Issue | Failure:
     """Read and structure one file; a `Failure` (severity error) when it cannot be."""
+    source_file = source_name(path, raw_dir)
     try:
-        source = read_issue(path, raw_dir)
+        raw = read_file(path)
     except ReadError as err:
-        rel = path.relative_to(raw_dir).as_posix()
-        return Failure(rel, err.sha256, "read", "error", err.reason)
+        return Failure(source_file, None, "read", "error", err.reason)
+    return extract_bytes(source_file, raw, rules)
+
+
+def extract_bytes(source_file: str, raw: RawFile, rules: StructureRules) -> Issue | Failure:
+    """Decode and structure the bytes of a file, read once by `read_file`."""
+    try:
+        source = decode_source(source_file, raw)
+    except ReadError as err:
+        return Failure(source_file, err.sha256, "read", "error", err.reason)
     try:
         return structure_issue(source, rules)
     except Exception as err:  # a bug must cost one file, never the run
@@ -39,9 +49,7 @@ def extract_issue(path: Path, raw_dir: Path, rules: StructureRules) -> Issue | F
 
 def structure_issue(source: SourceText, rules: StructureRules) -> Issue | Failure:
     """Masthead, articles and bylines of a decoded issue."""
-    warnings = []
-    if source.decode_warning:
-        warnings.append(Failure(source.source_file, source.sha256, "read", "warning", source.decode_warning))
+    warnings = [Failure(source.source_file, source.sha256, "read", "warning", w) for w in source.decode_warnings]
     lines = split_lines(source.text)
     masthead = parse_masthead(lines, rules)
     articles, segment_warnings = segment_articles(source, lines, masthead, rules)

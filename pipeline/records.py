@@ -25,8 +25,8 @@ class SourceText:
     source_file: str  # path relative to RAW, with forward slashes
     sha256: str  # of the raw bytes
     text: str  # decoded; a UTF-8 BOM is not part of it; line ends kept as printed
-    encoding: str  # "utf-8", "utf-8-sig", "utf-16" or "gb18030"
-    decode_warning: str | None = None  # e.g. "truncated UTF-8: last 2 byte(s) dropped"
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16" (with a BOM), "utf-16-le"/"utf-16-be" (without) or "gb18030"
+    decode_warnings: tuple[str, ...] = ()  # e.g. "truncated UTF-8: last 2 byte(s) dropped"
 
     @property
     def issue_id(self) -> str:

@@ -117,9 +117,18 @@ def headline_text(text: str) -> str:
     return out
 
 
+# `is_cut` looks at this many characters at the end of a paragraph: the
+# sentence-end pattern is about its last few, and a paragraph being joined
+# line by line must not be searched whole once per line.
+CUT_TAIL = 32
+
+
 def is_cut(text: str, sentence_end: regex.Pattern) -> bool:
     """True when a paragraph stops mid-sentence (no closing punctuation)."""
-    return not sentence_end.search(text.rstrip())
+    end = len(text)
+    while end and text[end - 1].isspace():
+        end -= 1
+    return not sentence_end.search(text, max(0, end - CUT_TAIL), end)
 
 
 _WHITE = regex.compile(r"\s+")
@@ -131,26 +140,55 @@ def normalized(text: str) -> str:
     return _WHITE.sub("", text)
 
 
+# A paragraph printed more often than this in a row region is looked for as
+# the start of a repeated run only at its last few places: enough for any
+# block a converter printed twice, and no quadratic work on a text made of a
+# few lines said again and again.
+REPEAT_CANDIDATES = 8
+_HASH_MOD = (1 << 61) - 1
+_HASH_BASE = 1_000_003
+
+
 def drop_repeated_blocks(paragraphs: list[str], min_run: int = 2, min_single_chars: int = 80) -> list[int]:
     """Indexes of paragraphs to keep: a run printed twice in a row is kept once.
 
     A run is `min_run` or more consecutive paragraphs equal (white space
     ignored) to the run right before it; a single paragraph counts as a run
-    when it is at least `min_single_chars` long.
+    when it is at least `min_single_chars` long. The longest such run at each
+    place wins. Runs are compared by a rolling hash of paragraph ids (and
+    checked), so the time is linear in the number of paragraphs.
     """
     norm = [normalized(p) for p in paragraphs]
-    drop: set[int] = set()
-    i = 1
-    while i < len(norm):
+    ids: dict[str, int] = {}
+    seq = [ids.setdefault(t, len(ids)) for t in norm]
+    n = len(seq)
+    prefix, power = [0] * (n + 1), [1] * (n + 1)
+    for k, v in enumerate(seq):
+        prefix[k + 1] = (prefix[k] * _HASH_BASE + v + 1) % _HASH_MOD
+        power[k + 1] = power[k] * _HASH_BASE % _HASH_MOD
+
+    def run_hash(a: int, b: int) -> int:
+        return (prefix[b] - prefix[a] * power[b - a]) % _HASH_MOD
+
+    seen: dict[int, list[int]] = {}  # paragraph id -> where it was kept
+    kept: list[int] = []
+    earliest = 0  # an earlier copy may not reach back over a dropped run
+    i = 0
+    while i < n:
         found = 0
-        for size in range(min(i, len(norm) - i), 0, -1):
-            if norm[i : i + size] == norm[i - size : i] and not any(k in drop for k in range(i - size, i)):
-                if size >= min_run or len(norm[i]) >= min_single_chars:
-                    found = size
-                    break
+        places = seen.get(seq[i], [])
+        for j in [j for j in places[-REPEAT_CANDIDATES:] if j >= earliest]:  # oldest (longest run) first
+            size = i - j
+            if size > n - i or not (size >= min_run or len(norm[i]) >= min_single_chars):
+                continue
+            if run_hash(j, i) == run_hash(i, i + size) and seq[j:i] == seq[i:i + size]:
+                found = size
+                break
         if found:
-            drop.update(range(i, i + found))
             i += found
+            earliest = i
         else:
+            seen.setdefault(seq[i], []).append(i)
+            kept.append(i)
             i += 1
-    return [k for k in range(len(norm)) if k not in drop]
+    return kept

@@ -34,7 +34,7 @@ def _schema(description: str, *fields: pa.Field, primary_key: tuple[str, ...] = 
 ISSUES = _schema(
     "One row per input file that was read as an issue.",
     _field("issue_id", pa.string(), "stable id of the input file's content (first 16 hex of its sha256)", "705f82d224ee76e4", False),
-    _field("source_file", pa.string(), "path relative to RAW", "001_705f82d224ee76e4.txt", False),
+    _field("source_file", pa.string(), "path relative to RAW, forward slashes; bytes that are not UTF-8 and control characters as \\xNN", "001_705f82d224ee76e4.txt", False),
     _field("sha256", pa.string(), "sha256 of the raw bytes", "705f82d2…", False),
     _field("paper", pa.string(), "the paper's name, from the masthead or else the datelines", "株洲日报"),
     _field("issue_date", pa.date32(), "publication date", "2024-12-05"),
@@ -44,7 +44,7 @@ ISSUES = _schema(
     _field("pages", pa.int32(), "今日8版 -> 8", "8"),
     _field("n_articles", pa.int32(), "number of articles extracted", "10", False),
     _field("weekday", pa.string(), "weekday printed in the masthead", "星期四"),
-    _field("encoding", pa.string(), "how the file was decoded: utf-8, utf-8-sig, utf-16, gb18030", "utf-8", False),
+    _field("encoding", pa.string(), "how the file was decoded: utf-8, utf-8-sig, utf-16 (with a BOM), utf-16-le or utf-16-be (without one), gb18030", "utf-8", False),
     _field("n_chars", pa.int32(), "length of the decoded text in characters", "6637", False),
     primary_key=("issue_id",),
 )
@@ -134,7 +134,7 @@ OFFICIALS = _schema(
 
 FAILURES = _schema(
     "One row per input file that yielded no trustworthy rows (error), or per problem worth a person's look in a file that did (warning).",
-    _field("source_file", pa.string(), "path relative to RAW", "bad/empty.txt", False),
+    _field("source_file", pa.string(), "path relative to RAW, as in issues", "bad/empty.txt", False),
     _field("sha256", pa.string(), "sha256 of the raw bytes, where they could be read", "e3b0c442…"),
     _field("stage", pa.string(), "read, repair, masthead, segment, bylines, ner, resolve", "read", False),
     _field("severity", pa.string(), "error (file skipped) or warning (file processed, something distrusted)", "error", False),

@@ -22,7 +22,7 @@ import regex
 
 from . import bylines as bl
 from .records import Article, Byline, Dateline, Failure, Line, MappedText, Masthead, SourceText
-from .repair import drop_repeated_blocks, headline_text, is_cut, normalized, remove_layout_spaces
+from .repair import CUT_TAIL, drop_repeated_blocks, headline_text, is_cut, normalized, remove_layout_spaces
 from .rules import StructureRules
 
 _MARKDOWN = regex.compile(r"^\s*(?P<marks>#{1,6})\s*(?P<rest>.*)$")
@@ -112,19 +112,22 @@ def _classify(line: Line, rules: StructureRules) -> Unit:
         return Unit(line, "jump_from", rest, level, page=normalized(jump.group("page")))
     if level >= 4:
         return unit("subhead")
-    dateline = bl.parse_dateline(text, rules)
-    if dateline and not level:
-        return unit("dateline", dateline=dateline)
-    if not level and bl.is_byline_line(text, rules):
-        return unit("byline", credit=bl.Credit(0, bl.parse_names(text, "byline", rules), photo=False))
-    credit = bl.find_credit(text, rules)
-    if credit and not level:
-        whole = not text[: credit.start].strip()
-        if not credit.photo:  # a byline: the whole line, or closing the article's text
-            return unit("byline" if whole else "closing", credit=credit)
-        return unit("credit" if whole else "caption", credit=credit)
-    if not level and bl.is_name_line(text, rules):
-        return unit("name")
+    # datelines, bylines, credits and names are made of Chinese words: a line
+    # without a Chinese character is none of them (and costs no parsing)
+    if not level and _HAN.search(squeezed):
+        dateline = bl.parse_dateline(text, rules)
+        if dateline:
+            return unit("dateline", dateline=dateline)
+        if bl.is_byline_line(text, rules):
+            return unit("byline", credit=bl.Credit(0, bl.parse_names(text, "byline", rules), photo=False))
+        credit = bl.find_credit(text, rules)
+        if credit:
+            whole = not text[: credit.start].strip()
+            if not credit.photo:  # a byline: the whole line, or closing the article's text
+                return unit("byline" if whole else "closing", credit=credit)
+            return unit("credit" if whole else "caption", credit=credit)
+        if bl.is_name_line(text, rules):
+            return unit("name")
     if "\t" in line.text.strip():
         return unit("table")
     if level:
@@ -412,6 +415,24 @@ def _paragraph(u: Unit) -> MappedText:
     return MappedText.join(cells)
 
 
+class _Paragraph:
+    """A paragraph being assembled: its pieces are joined once at the end (a
+    join per line would copy a long paragraph once per line), and the end of
+    its text is kept for `is_cut`."""
+
+    __slots__ = ("kind", "pieces", "tail")
+
+    def __init__(self, kind: str, piece: MappedText):
+        self.kind, self.pieces, self.tail = kind, [piece], piece.text[-CUT_TAIL:]
+
+    def add(self, piece: MappedText) -> None:
+        self.pieces.append(piece)
+        self.tail = (self.tail + piece.text)[-CUT_TAIL:]
+
+    def cut(self, rules: StructureRules) -> bool:
+        return is_cut(self.tail, rules.sentence_end)
+
+
 def assemble_body(body: list[Unit], rules: StructureRules) -> tuple[MappedText, int, int]:
     """Join an article's body lines into repaired paragraphs separated by "\\n".
 
@@ -420,8 +441,8 @@ def assemble_body(body: list[Unit], rules: StructureRules) -> tuple[MappedText, 
     paragraph; captions met in between float to after the joined paragraph.
     Lines of one block (no blank line between, no hard break) are one paragraph.
     """
-    paragraphs: list[tuple[str, MappedText]] = []  # (kind, text)
-    floating: list[tuple[str, MappedText]] = []
+    paragraphs: list[_Paragraph] = []
+    floating: list[_Paragraph] = []
     joins = 0
     previous: Unit | None = None
     for u in body:
@@ -429,14 +450,11 @@ def assemble_body(body: list[Unit], rules: StructureRules) -> tuple[MappedText, 
         if not len(piece):
             continue
         kind = u.kind
+        last_cut = bool(paragraphs) and paragraphs[-1].kind == "text" and paragraphs[-1].cut(rules)
         if kind == "short":  # opens the text or continues a cut paragraph, or else is a subhead
-            last_cut = paragraphs and paragraphs[-1][0] == "text" and is_cut(paragraphs[-1][1].text, rules.sentence_end)
             kind = "text" if last_cut or not paragraphs or is_fragment(piece.text, rules) else "subhead"
         if kind == "caption":
-            if paragraphs and paragraphs[-1][0] == "text" and is_cut(paragraphs[-1][1].text, rules.sentence_end):
-                floating.append((kind, piece))
-            else:
-                paragraphs.append((kind, piece))
+            (floating if last_cut else paragraphs).append(_Paragraph(kind, piece))
             previous = u
             continue
         same_block = (
@@ -446,30 +464,25 @@ def assemble_body(body: list[Unit], rules: StructureRules) -> tuple[MappedText, 
             and u.line.index == previous.line.index + 1
             and kind != "table"
             and paragraphs
-            and paragraphs[-1][0] in ("text", "subhead")
+            and paragraphs[-1].kind in ("text", "subhead")
         )
-        cut = (
-            kind == "text"
-            and paragraphs
-            and paragraphs[-1][0] == "text"
-            and is_cut(paragraphs[-1][1].text, rules.sentence_end)
-        )
+        cut = kind == "text" and last_cut
         if same_block or cut:
             joins += cut
-            last_kind, last = paragraphs[-1]
-            paragraphs[-1] = (last_kind, last + piece)
+            paragraphs[-1].add(piece)
         else:
             paragraphs.extend(floating)
             floating = []
-            paragraphs.append((kind, piece))
-        if floating and not is_cut(paragraphs[-1][1].text, rules.sentence_end):
+            paragraphs.append(_Paragraph(kind, piece))
+        if floating and not paragraphs[-1].cut(rules):
             paragraphs.extend(floating)
             floating = []
         previous = u
     paragraphs.extend(floating)
-    keep = drop_repeated_blocks([p.text for _, p in paragraphs])
+    texts = [MappedText.join(p.pieces) for p in paragraphs]
+    keep = drop_repeated_blocks([t.text for t in texts])
     dropped = len(paragraphs) - len(keep)
-    return MappedText.join([paragraphs[k][1] for k in keep], "\n"), dropped, joins
+    return MappedText.join([texts[k] for k in keep], "\n"), dropped, joins
 
 
 def is_fragment(text: str, rules: StructureRules) -> bool:

@@ -286,7 +286,8 @@ def test_stale_temporaries_are_removed(tmp_path):
     keep.write_text("mine", encoding="utf-8")
     run_extract(SAMPLES, out, progress=False)
     assert not any(p.exists() for p in stale) and keep.exists()
-    assert sorted(p.name for p in out.iterdir()) == sorted([f"{n}.parquet" for n in TABLES] + ["notes.txt", ".work", "_run.json", "datapackage.json"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{n}.parquet" for n in TABLES]
+                                                          + ["notes.txt", ".work", ".lock", "_run.json", "datapackage.json"])
 
 
 def _extract_cmd(raw: Path, out: Path) -> list[str]:

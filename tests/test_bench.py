@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.tools import bench
+from pipeline.tools import bench, worst_cases
 from pipeline.extract import extract_issue
 from pipeline.read import read_issue
 from pipeline.records import Issue
@@ -119,7 +119,8 @@ def test_lunar_date_matches_the_samples_mastheads():
 def test_bench_main_runs_end_to_end_on_a_tiny_archive(tmp_path, capsys):
     out = tmp_path / "results.json"
     code = bench.main(["--sizes", "5", "--work", str(tmp_path / "work"), "--out", str(out),
-                       "--model", str(tmp_path / "no-model"), "--baseline-chars", "4000", "--jieba-chars", "0"])
+                       "--model", str(tmp_path / "no-model"), "--baseline-chars", "4000", "--jieba-chars", "0",
+                       "--worst-scale", "0.01"])
     assert code == 0
     results = json.loads(out.read_text(encoding="utf-8"))
     [run] = results["runs"]
@@ -130,8 +131,13 @@ def test_bench_main_runs_end_to_end_on_a_tiny_archive(tmp_path, capsys):
     assert results["baselines"]["spacy_blank_zh"]["chars_per_second"] > 0
     assert "ours_vs_bare_tokenizer" in results["ratios"]
     assert {t["target"] for t in results["targets"]} >= {"within 3x of the bare char tokenizer"}
+    worst = results["worst_cases"]
+    assert worst["average"]["files"] == 5 and worst["average"]["seconds_per_mb"] > 0
+    assert [r["name"] for r in worst["cases"]] == [c.name for c in worst_cases.CASES]
+    assert all(r["seconds"] > 0 and r["vs_average"] > 0 for r in worst["cases"])
+    assert any(t["target"].startswith("worst-case inputs") for t in results["targets"])
     printed = capsys.readouterr().out
-    assert "issues" in printed and "targets:" in printed
+    assert "issues" in printed and "targets:" in printed and "worst cases" in printed
     assert not any((tmp_path / "work").glob("raw-*")), "archives are removed unless --keep"
 
 

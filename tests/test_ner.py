@@ -165,7 +165,7 @@ def test_gazetteer_verify_detects_a_changed_file(gaz_dir, tmp_path):
 def test_model_directory_opens_with_spacy_load(model_dir):
     nlp = spacy.load(model_dir)
     assert nlp.lang == "zh"
-    assert nlp.pipe_names == ["zz_lexicon", "zz_places", "zz_orgs", "zz_people", "zz_consistency"]
+    assert nlp.pipe_names == ["zz_lexicon", "zz_places", "zz_orgs", "zz_people", "zz_persons", "zz_consistency"]
     doc = nlp("副市长王建华出席会议。")
     assert [(e.text, e.label_) for e in doc.ents] == [("王建华", "OFFICIAL")]
     assert doc.ents[0]._.title == "副市长"

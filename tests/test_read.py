@@ -14,8 +14,8 @@ TEXT = "株洲日报讯(记者/王小明)3月1日,我市召开会议。\n"
     (TEXT.encode("utf-16"), "utf-16"),
 ])
 def test_encodings_are_detected(data, encoding):
-    text, found, warning = decode_issue_bytes(data)
-    assert text == TEXT and found == encoding and warning is None
+    text, found, warnings = decode_issue_bytes(data)
+    assert text == TEXT and found == encoding and warnings == ()
 
 
 def test_line_ends_are_kept_so_offsets_index_the_decoded_text():
@@ -41,8 +41,8 @@ def test_latin1_noise_is_not_taken_for_gb18030():
 
 
 def test_truncated_utf8_is_read_with_a_warning():
-    text, encoding, warning = decode_issue_bytes(TEXT.encode("utf-8") + "报".encode("utf-8")[:2])
-    assert text == TEXT and warning == "truncated UTF-8: last 2 byte(s) dropped"
+    text, encoding, warnings = decode_issue_bytes(TEXT.encode("utf-8") + "报".encode("utf-8")[:2])
+    assert text == TEXT and warnings == ("truncated UTF-8: last 2 byte(s) dropped",)
 
 
 def test_read_issue_paths_are_relative_to_raw(tmp_path):

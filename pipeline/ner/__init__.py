@@ -9,7 +9,7 @@ also declares them as ``spacy_factories`` entry points).
 Components, in order, one module each (each one a ``@Language.factory`` with
 its own config and ``to_disk``/``from_disk``): ``lexicon.py``, ``places.py``,
 ``orgs/`` (a package: the head grammar, the other patterns, tests on names),
-``people.py``, ``consistency.py``; ``common.py`` and ``edges.py``
+``people.py``, ``persons.py``, ``consistency.py``; ``common.py`` and ``edges.py``
 hold what they share, ``build.py`` builds and opens the model,
 ``mentions.py`` turns article bodies into :class:`pipeline.records.Mention`.
 
@@ -25,10 +25,14 @@ hold what they share, ``build.py`` builds and opens the model,
 ``zz_people``   OFFICIAL and PERSON candidates: title chains of posts
                 (市委常委、市委秘书长、市纪委监委主任邓为民), role words (退役军人,
                 导演 …), surname + name-length rules; the chain is the title.
+``zz_persons``  the trained component: a character CRF (MSRA persons, `make
+                train`) proposes the persons the rules missed; 2-4 Chinese
+                characters starting with a surname, full names only.
 ``zz_consistency``  drops organizations inside title chains (rule 2), picks the
                 longest non-overlapping spans (rule 4), applies article
                 consistency (a name that is OFFICIAL anywhere is OFFICIAL
                 everywhere, a name found once is found at every occurrence),
+                adds the trained proposals last where nothing was found,
                 and writes ``doc.ents`` plus ``doc._.zz_mentions``.
 
 Candidates travel between components in ``doc._.zz`` (a dict), as character
@@ -45,10 +49,11 @@ from .lexicon import Lexicon, make_lexicon
 from .mentions import find_mentions, mark_bracketed_aliases
 from .orgs import Orgs, make_orgs
 from .people import People, make_people
+from .persons import Persons, make_persons
 from .places import Places, make_places
 
 __all__ = [
     "LABELS", "build_model", "ensure_gazetteer", "load_model", "find_mentions", "mark_bracketed_aliases",
-    "Lexicon", "Places", "Orgs", "People", "Consistency",
-    "make_lexicon", "make_places", "make_orgs", "make_people", "make_consistency",
+    "Lexicon", "Places", "Orgs", "People", "Persons", "Consistency",
+    "make_lexicon", "make_places", "make_orgs", "make_people", "make_persons", "make_consistency",
 ]

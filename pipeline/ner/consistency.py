@@ -6,6 +6,8 @@ a name found once is found at every occurrence), and writes `doc.ents` plus
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .common import Cand, JsonState, is_free, longest_first, read_toml
+from .common import Cand, CandIndex, JsonState, is_free, longest_first, read_toml
 from .edges import free_or_inner_quotes, trim_lead_in
 from .lexicon import lexicon_of
 
@@ -43,6 +45,7 @@ class Consistency(JsonState):
         self.association_short_min = int(a["association_short_min"])
         self.trade_words = longest_first(a["trade_words"])
         self.list_tails = longest_first(a["place_list_tails"])
+        self.list_tail_res = [re.compile(re.escape(t)) for t in self.list_tails]
 
     def __call__(self, doc: Doc) -> Doc:
         lex = lexicon_of(self.nlp)
@@ -50,10 +53,7 @@ class Consistency(JsonState):
         st = doc._.zz
         text = st["text"]
         cands: list[Cand] = [replace(c) for c in st["cands"]]
-        chains = st["chains"]
-
-        def in_chain(c: Cand) -> bool:
-            return any(cs <= c.start and c.end <= ns for cs, ns in chains)
+        in_chain = _ChainCover(st["chains"]).holds
 
         cands = [c for c in cands if not (c.label in ("ORG", "PLACE") and in_chain(c))]
         cands = [c for c in cands if free_or_inner_quotes(st, c.start, c.end) or c.src.startswith("quoted")]
@@ -65,6 +65,7 @@ class Consistency(JsonState):
         chosen = self.list_propagation(text, st, chosen, lex)
         if len(chosen) > n_before:
             chosen = self.consistency(text, st, chosen, lex, in_chain)
+        chosen = self.add_trained(text, st, chosen, lex, in_chain)
         chosen.sort(key=lambda c: c.start)
         st["final"] = chosen
         mentions = [(c.start, c.end, c.label, c.title) for c in chosen]
@@ -94,11 +95,12 @@ class Consistency(JsonState):
                 c.weak = False
                 c.prio = 1
         # lists ending in 等街道 / 两区: every weak item is confirmed
-        for tail in self.list_tails:
-            for m in re.finditer(re.escape(tail), text):
+        index = CandIndex(cands)
+        for tail in self.list_tail_res:
+            for m in tail.finditer(text):
                 pos = m.start()
                 while True:
-                    hit = [c for c in cands if c.end == pos and c.label == "PLACE"]
+                    hit = [c for c in index.ending(pos) if c.label == "PLACE"]
                     if not hit:
                         break
                     c = max(hit, key=lambda x: x.length)
@@ -122,7 +124,10 @@ class Consistency(JsonState):
             taken.append(c)
         return taken
 
-    def consistency(self, text, st, chosen, lex, in_chain) -> list[Cand]:
+    def consistency(self, text, st, chosen, lex, in_chain, only_names: set[str] | None = None) -> list[Cand]:
+        """Every occurrence of every name and string found once. With
+        `only_names`, only those names' occurrences are added, in free text
+        only (nothing found before is replaced): the trained model's names."""
         occupied = bytearray(len(text) + 1)
         for c in chosen:
             for k in range(c.start, c.end):
@@ -144,14 +149,16 @@ class Consistency(JsonState):
             if c.label == "PERSON" and people.get(text[c.start : c.end]) == "OFFICIAL":
                 c.label = "OFFICIAL"
         extra: list[Cand] = []
+        placed = CandIndex(list(chosen))  # chosen, then extra, as they are placed
+        removed: set[int] = set()  # ids of the cands a longer string replaced
 
         def add_all(s: str, label: str, prio: int, src: str, check_name: bool) -> None:
             i = text.find(s)
             while i != -1:
                 j = i + len(s)
-                inside = [c for c in chosen + extra if c.start < j and c.end > i]
+                inside = [c for c in placed.overlapping(i, j) if id(c) not in removed]
                 # a longer string may replace places/organizations inside it
-                replace = bool(inside) and all(
+                replace = only_names is None and bool(inside) and all(
                     c.start >= i and c.end <= j and c.label in ("PLACE", "ORG") and c.length < j - i and c.prio < 3
                     for c in inside
                 )
@@ -161,7 +168,7 @@ class Consistency(JsonState):
                         if i > 0 and lex.is_name_char(text[i - 1]) and text[i - 1] not in lex.never_given:
                             # inside a longer run: only after a post, or right after a word (带领某某)
                             ok = text[i - 1] in "长记任员委人" or lex.freq(text[i - 2 : i]) >= 20000
-                        if ok and any(re.match(rf"[^，。；、,;\s“”\"]{{0,14}}{re.escape(w)}", text[j : j + 18]) for w in lex.doctrine_after):
+                        if ok and any(p.match(text[j : j + 18]) for p in lex.doctrine_after_res):
                             ok = False  # 某某法治思想: the name of a doctrine
                     else:
                         ok = not (i > 0 and lex.is_name_char(text[i - 1]) and text[i - 1] not in "市省区县")
@@ -170,14 +177,19 @@ class Consistency(JsonState):
                     tmp = Cand(i, j, label, prio, src)
                     if ok and not in_chain(tmp):
                         for c in inside if replace else ():
-                            (chosen if c in chosen else extra).remove(c)
+                            removed.add(id(c))
                         extra.append(tmp)
+                        placed.cands.append(tmp)
                         for k in range(i, j):
                             occupied[k] = 1
                 i = text.find(s, i + 1)
 
         for name in sorted(people, key=len, reverse=True):
-            add_all(name, people[name], 3, "same-name", True)
+            if only_names is None or name in only_names:
+                add_all(name, people[name], 3, "same-name", True)
+        chosen = [c for c in chosen if id(c) not in removed]
+        if only_names is not None:
+            return chosen + [c for c in extra if id(c) not in removed]
         strings: dict[str, str] = {}
         places: Places = self.nlp.get_pipe("zz_places")
         for c in chosen:
@@ -191,7 +203,28 @@ class Consistency(JsonState):
             strings.setdefault(alias, label)
         for s in sorted(strings, key=len, reverse=True):
             add_all(s, strings[s], 1, "same-string", False)
-        return chosen + extra
+        return [c for c in chosen + extra if id(c) not in removed]
+
+    def add_trained(self, text, st, chosen, lex, in_chain) -> list[Cand]:
+        """The trained model's persons (`zz_persons`), last: only where the
+        rules found nothing, then at their other occurrences in free text,
+        OFFICIAL when the rules gave the name a post in the article."""
+        proposals = st.get("trained_persons") or []
+        st["trained_names"] = set()
+        if not proposals:
+            return chosen
+        occupied = bytearray(len(text) + 1)
+        for c in chosen:
+            occupied[c.start : c.end] = b"\x01" * c.length
+        added = []
+        for c in proposals:
+            if not any(occupied[c.start : c.end]) and not in_chain(c):
+                added.append(replace(c))
+                occupied[c.start : c.end] = b"\x01" * c.length
+        if not added:
+            return chosen
+        st["trained_names"] = {text[c.start : c.end] for c in added}
+        return self.consistency(text, st, chosen + added, lex, in_chain, only_names=st["trained_names"])
 
     def _after_a_word(self, text: str, st: dict, i: int, j: int, lex) -> bool:
         """Does text[i:j] stand between word edges right after a verb,
@@ -337,6 +370,21 @@ class Consistency(JsonState):
                     continue
                 extra.append(Cand(s, e, top, 1, "list-prop"))
         return chosen + extra
+
+
+class _ChainCover:
+    """Does a title chain hold a candidate? A lookup in the chains sorted by
+    start, with the furthest end reached so far (a scan of all chains for
+    each candidate made a text full of posts quadratic)."""
+
+    def __init__(self, chains: list[tuple[int, int]]):
+        ordered = sorted(chains)
+        self.starts = [cs for cs, _ in ordered]
+        self.reach = list(itertools.accumulate((ns for _, ns in ordered), max))
+
+    def holds(self, c: Cand) -> bool:
+        k = bisect.bisect_right(self.starts, c.start)
+        return k > 0 and self.reach[k - 1] >= c.end
 
 
 @Language.factory("zz_consistency", default_config={})

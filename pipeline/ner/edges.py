@@ -7,23 +7,20 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .common import CN_NUMERALS, is_free
+from .common import CN_NUMERALS
 
 if TYPE_CHECKING:
+    from .common import CandIndex
     from .lexicon import Lexicon
 
 
 def free_or_inner_quotes(st: dict, s: int, e: int) -> bool:
-    """No quoted name overlaps [s, e) except ones wholly inside it with name
-    characters on both sides (市“某某”工作领导小组)."""
-    if is_free(st, s, e):
-        return True
-    for qs, qe, namelike in st["quotes"]:
-        if not namelike or qe <= s or qs >= e:
-            continue
-        if not (s < qs and qe < e):
-            return False
-    return True
+    """No quoted name overlaps [s, e) except ones wholly inside it
+    (市“某某”工作领导小组). The blocked characters are exactly those of quoted
+    names, and a quote that overlaps the span without lying inside it holds
+    its first or its last character: two lookups, whatever the number of quotes."""
+    blocked = st["blocked"]
+    return not blocked[s] and not blocked[e - 1]
 
 
 def is_stem_char(text: str, i: int, lex: Lexicon) -> bool:
@@ -53,12 +50,12 @@ def drop_lead_words(text: str, start: int, end: int, mn: int, lex: Lexicon, look
     return i
 
 
-def start_at_inner_place(text: str, start: int, end: int, mn: int, lex: Lexicon, cands: list) -> int:
+def start_at_inner_place(text: str, start: int, end: int, mn: int, lex: Lexicon, cands: CandIndex) -> int:
     """A verb before a place inside the run: the name starts at the place
     (专家常驻某县人民医院 -> 某县人民医院)."""
     best = start
-    for c in cands:
-        if c.label == "PLACE" and not c.weak and start < c.start and end - c.start >= mn and c.start > best:
+    for c in cands.starting_in(start + 1, end - mn + 1):
+        if c.label == "PLACE" and not c.weak and c.start > best:
             before = text[start : c.start]
             if any(before.endswith(w) for w in (before[-4:], before[-3:], before[-2:]) if len(w) >= 2 and w in lex.function_words):
                 best = c.start
@@ -69,19 +66,30 @@ def cut_after_verbs(text: str, start: int, end: int, mn: int, lex: Lexicon, stri
     """Start after the rightmost lead-in verb inside text[start:end]
     (市全面启动某某科创城 -> 某某科创城). None when a verb leaves too little
     for a name (包括上水库, 两地红十字会); with strict=False only when the verb
-    or deictic word ends the run."""
+    or deictic word ends the run.
+
+    The words are found in one pass over the span (`lex.cut_words` by length);
+    for each, as `str.rfind` would: its last place, then the last one before it."""
+    found: dict[str, list[int]] = {}
+    for p in range(start, end):
+        for length, words in lex.cut_words.items():
+            if p + length <= end and text[p : p + length] in words:
+                found.setdefault(text[p : p + length], []).append(p)
     best = start
-    for w in lex.lead_in + lex.stem_breakers + lex.deictic:
-        j = text.rfind(w, start, end)
-        if j != -1 and (
+    for w, places in found.items():
+        j = places[-1]
+        if (
             j + len(w) > end - mn
             if strict
             else j + len(w) == end and (j == start or w in lex.deictic or (generic is not None and generic(text[start:j])))
         ):
             return None
-        while j != -1 and j + len(w) > end - mn:
-            j = text.rfind(w, start, j)
-        if j != -1 and j + len(w) > best:
+        k = len(places) - 1
+        while j is not None and j + len(w) > end - mn:
+            while k >= 0 and places[k] + len(w) > j:  # the next place wholly before j
+                k -= 1
+            j = places[k] if k >= 0 else None
+        if j is not None and j + len(w) > best:
             best = j + len(w)
     return best
 

@@ -61,6 +61,12 @@ class Lexicon(JsonState):
         self.function_chars = {w for w in d.get("function_words", []) if len(w) == 1}
         self.deictic = longest_first(t["deictic_words"])
         self.lead_in = longest_first(t["lead_in_verbs"])
+        self.lead_in_tuple, self.lead_in_set = tuple(self.lead_in), set(self.lead_in)  # for endswith, in
+        self.deictic_tuple = tuple(self.deictic)  # for startswith
+        # the words `edges.cut_after_verbs` cuts a name after, by length
+        self.cut_words: dict[int, frozenset[str]] = {}
+        for w in self.lead_in + self.stem_breakers + self.deictic:
+            self.cut_words[len(w)] = self.cut_words.get(len(w), frozenset()) | {w}
         self.clause_punct = set(t["clause_punct"])
         self.route_separators = set(t.get("route_separators", ""))
         self.slogan_after = tuple(t.get("slogan_after", []))
@@ -77,6 +83,9 @@ class Lexicon(JsonState):
         self.hidden_given = set(n.get("hidden_given", []))
         self.doctrine_after = longest_first(n.get("doctrine_after", []))
         self.post_after = longest_first(n.get("post_after", []))
+        # compiled once: they are tried at every occurrence of a name
+        self.doctrine_after_res = [re.compile(rf"[^，。；、,;\s“”\"]{{0,14}}{re.escape(w)}") for w in self.doctrine_after]
+        self.post_after_res = [re.compile(re.escape(w)) for w in self.post_after]
         self.follow_verbs = longest_first(n.get("follow_verbs", []))
         entries = (line.split("\t") for line in d.get("dictionary", []))
         self.segmenter = WordSegmenter({w: (int(f), t) for w, f, t in entries})
@@ -141,14 +150,22 @@ class Lexicon(JsonState):
         i = 0
         open_same: dict[str, int] = {}
         pairs = []
+        following: dict[str, int] = {}  # char -> its next place after i (n: none), found once per stretch
+
+        def next_at(ch: str, i: int) -> int:
+            at = following.get(ch)
+            if at is None or at <= i:
+                at = text.find(ch, i + 1)
+                following[ch] = at = n if at == -1 else at
+            return at
+
         while i < n:
             ch = text[i]
             if ch == "\n":
                 open_same.clear()
             if ch in QUOTE_PAIRS:
-                j = text.find(QUOTE_PAIRS[ch], i + 1)
-                nl = text.find("\n", i + 1)
-                if j != -1 and (nl == -1 or j < nl):
+                j = next_at(QUOTE_PAIRS[ch], i)
+                if j < next_at("\n", i) and j < n:
                     pairs.append((i, j + 1, ch))
                     if ch == "《":
                         i = j + 1
@@ -161,17 +178,27 @@ class Lexicon(JsonState):
             i += 1
         blocked = state["blocked"]
         for s, e, ch in pairs:
-            inner = text[s + 1 : e - 1]
-            if not inner:
-                continue
-            route = sum(c in self.route_separators for c in inner) >= 1 and ch != "《"
+            if e - s <= 2:
+                continue  # nothing inside
             # 以“…”为主题: a theme or slogan, however long, is a quoted name too (rule 6)
-            slogan = any(text.startswith(w, e) for w in self.slogan_after)
-            namelike = ch == "《" or slogan or (len(inner) <= 25 and not route and not re.search(r"[，。！？；,.!?;：:]", inner))
+            if ch == "《" or text.startswith(self.slogan_after, e):
+                namelike = True
+            elif e - s - 2 > 25:  # the length first: quotes opened many times and closed once overlap
+                namelike = False
+            else:
+                inner = text[s + 1 : e - 1]
+                route = any(c in self.route_separators for c in inner)
+                namelike = not route and not re.search(r"[，。！？；,.!?;：:]", inner)
             state["quotes"].append((s, e, namelike))
-            if namelike:
-                for k in range(s, e):
-                    blocked[k] = 1
+        # the characters of quoted names, blocked span by span once the spans are
+        # merged (quotes opened many times and closed once overlap, and a slogan
+        # may be long)
+        reach = 0
+        for s, e in sorted((s, e) for s, e, namelike in state["quotes"] if namelike):
+            s = max(s, reach)
+            if e > s:
+                blocked[s:e] = b"\x01" * (e - s)
+            reach = max(reach, e)
 
 
 @Language.factory("zz_lexicon", default_config={"use_word_boundaries": True})

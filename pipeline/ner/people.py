@@ -15,6 +15,7 @@ from .common import (
     Cand,
     JsonState,
     alternation,
+    cand_index,
     is_bound,
     is_cjk,
     is_free,
@@ -150,6 +151,7 @@ class People(JsonState):
         st = doc._.zz
         text = st["text"]
         cands: list[Cand] = st["cands"]
+        index = cand_index(st)
         blocked = st["blocked"]
         n = len(text)
         posts = [(m.start(), m.end(), self.kinds[m.group("post")]) for m in self.post_re.finditer(text)]
@@ -181,11 +183,13 @@ class People(JsonState):
                     span = (r, j)
             if span is None or not self.name_ok(text, span[0], span[1], lex, anchored=True, strict=kind not in ("official", "leader")):
                 continue
-            if any(c.label in ("PLACE", "ORG") and not c.weak and span[0] < c.start < span[1] < c.end for c in cands):
+            if any(c.label in ("PLACE", "ORG") and not c.weak and span[1] < c.end
+                   for c in index.starting_in(span[0] + 1, span[1])):
                 continue  # 记者从醴陵市商务局: 从 + 醴陵 is no name
-            if any(c.label in ("PLACE", "ORG") and not c.weak and c.start < span[0] < c.end and c.end >= span[1] for c in cands):
+            if any(c.label in ("PLACE", "ORG") and not c.weak and c.start < span[0] and c.end >= span[1]
+                   for c in index.overlapping(span[0], span[0] + 1)):
                 continue  # 天元区长江北路: not 区长 + 江北路
-            chain_start, unit_orgs, chain_kinds = self.chain(text, p, q, kind, cands, post_by_end)
+            chain_start, unit_orgs, chain_kinds = self.chain(text, p, q, kind, index, post_by_end)
             context = text[max(0, chain_start - 30) : p]
             cut = max(context.rfind(ch) for ch in lex.clause_punct)
             context = context[cut + 1 :] if cut >= 0 else context
@@ -257,8 +261,8 @@ class People(JsonState):
                 unit_start = s
                 continue
             best = None
-            for c in cands:
-                if c.end == s and c.label in ("ORG", "PLACE") and c.start >= limit:
+            for c in cands.ending(s):
+                if c.label in ("ORG", "PLACE") and c.start >= limit:
                     if best is None or c.length > best.length:
                         best = c
             if best is not None:
@@ -283,7 +287,7 @@ class People(JsonState):
             while j > limit and lex.is_name_char(text[j - 1]) and s - j < 24:
                 j -= 1
             run = text[j:s]
-            has_org = any(c.label in ("ORG", "PLACE") and c.start >= j and c.end <= s for c in cands)
+            has_org = any(c.label in ("ORG", "PLACE") and c.end <= s for c in cands.starting_in(j, s))
             # an earlier post of a chain, from the verb's object on: 看望了基层一线优秀干部、
             # 某街道办事处专干某某 (the whole object is what the paper calls the person)
             object_post = len(kinds) > 1 and 2 <= len(run) <= 8 and (j == 0 or text[j - 1] in "了\n")
@@ -339,8 +343,8 @@ class People(JsonState):
         return None
 
     def after_anchors(self, text, st, cands, lex) -> None:
-        for w in lex.post_after:
-            for m in re.finditer(re.escape(w), text):
+        for pattern in lex.post_after_res:
+            for m in pattern.finditer(text):
                 span = self._name_before(text, m.start(), st, lex, loose=True, strict=False)
                 if span and is_free(st, span[0], span[1]):
                     cands.append(Cand(span[0], span[1], "OFFICIAL", 3, "post-after"))

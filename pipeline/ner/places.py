@@ -17,8 +17,10 @@ from pipeline import gazetteer as gz
 from .common import (
     CN_NUMERALS,
     Cand,
+    CandIndex,
     JsonState,
     alternation,
+    cand_index,
     is_bound,
     is_cjk,
     longest_first,
@@ -179,6 +181,7 @@ class Places(JsonState):
     def gazetteer_cands(self, text: str, st: dict, cands: list[Cand]) -> None:
         n = len(text)
         blocked = st["blocked"]
+        index = cand_index(st)
         for i in range(n):
             if blocked[i] or not is_cjk(text[i]) or not is_bound(st, i):
                 continue
@@ -197,7 +200,7 @@ class Places(JsonState):
                 if (kind == "weak" or s not in self.full) and lexicon.inside_word(st, i, i + L):
                     continue
                 if L <= 3 and lexicon.inside_word(st, i, i) and text[i - 1] not in "镇乡区县市" and not any(
-                        c.end == i and c.label == "PLACE" and not c.weak for c in cands):
+                        c.label == "PLACE" and not c.weak for c in index.ending(i)):
                     continue  # (but 长冈乡长冈村, 某某镇长华村: a place ends there, jieba's 乡长/镇长 are none)
                 if kind == "strong":
                     # 泉州市区: the city, then 市区 (an area word holding the name's last character)
@@ -207,21 +210,22 @@ class Places(JsonState):
                     break
                 cands.append(Cand(i, i + L, "PLACE", 1, "gaz-weak", weak=True))
 
-    def _ends_at(self, cands: list[Cand], pos: int, labels=("PLACE", "ORG")) -> Cand | None:
+    def _ends_at(self, cands: CandIndex, pos: int, labels=("PLACE", "ORG")) -> Cand | None:
         best = None
-        for c in cands:
-            if c.end == pos and c.label in labels and not c.weak:
+        for c in cands.ending(pos):
+            if c.label in labels and not c.weak:
                 if best is None or c.length > best.length:
                     best = c
         if best is None:
-            for c in cands:
-                if c.end == pos and c.label in labels:
+            for c in cands.ending(pos):
+                if c.label in labels:
                     if best is None or c.length > best.length:
                         best = c
         return best
 
     def suffix_cands(self, text: str, st: dict, cands: list[Cand], lex: Lexicon) -> None:
         blocked = st["blocked"]
+        index = cand_index(st)
         people = self.nlp.get_pipe("zz_people")
         n = len(text)
         for m in self.suffix_re.finditer(text):
@@ -242,7 +246,7 @@ class Places(JsonState):
                     if not any(text.startswith(a, q) for a in self.area_words):
                         continue
             if mode == "place":
-                c = self._ends_at(cands, p, ("PLACE",))
+                c = self._ends_at(index, p, ("PLACE",))
                 if c is None or c.weak:
                     continue
                 cands.append(Cand(c.start, q, "PLACE", 2, "station"))
@@ -251,7 +255,7 @@ class Places(JsonState):
             while k < mx + 4 and p - k - 1 >= 0 and is_stem_char(text, p - k - 1, lex) and not blocked[p - k - 1]:
                 k += 1
             # a gazetteer name already ends here: no longer suffix name (地处某某区)
-            if any(c.end == q and c.src.startswith("gaz") and not c.weak and c.start > p - k for c in cands):
+            if any(c.src.startswith("gaz") and not c.weak and c.start > p - k for c in index.ending(q)):
                 continue
             orgs = self.nlp.get_pipe("zz_orgs")
             whole = trim_lead_in(text, p - k, p - mn, lex)
@@ -264,10 +268,10 @@ class Places(JsonState):
             start = None
             # a place right before the suffix is the name itself (某某花园小区),
             # unless it already ends with that suffix (某某大桥桥面)
-            if any(c.end == p and c.label == "PLACE" and text.endswith(suffix[-1], 0, p) for c in cands):
+            if any(c.label == "PLACE" and text.endswith(suffix[-1], 0, p) for c in index.ending(p)):
                 continue
             # (an administrative unit is no part of the next name: 城关镇 + 河西社区)
-            own = [c for c in cands if c.end == p and c.label == "PLACE" and not c.weak and p - c.start <= mx
+            own = [c for c in index.ending(p) if c.label == "PLACE" and not c.weak and p - c.start <= mx
                    and c.start >= p - k and not self._admin_unit(text[c.start : c.end])]
             if own:
                 c = max(own, key=lambda x: x.length)
@@ -276,7 +280,7 @@ class Places(JsonState):
             for s in range(p - mn, p - min(k, mx + 4) - 1, -1):
                 if prev is not None:
                     break
-                c = self._ends_at(cands, s, ("PLACE", "ORG"))
+                c = self._ends_at(index, s, ("PLACE", "ORG"))
                 if c is None:
                     continue
                 if c.src == "suffix" and c.length <= 2:
@@ -299,7 +303,7 @@ class Places(JsonState):
                 start = whole
             if True:
                 start = drop_lead_words(text, start, p, mn, lex, self.lookup)
-                start = start_at_inner_place(text, start, p, mn, lex, cands)
+                start = start_at_inner_place(text, start, p, mn, lex, index)
                 whole_word = text[start:p]
                 if whole_word in lex.function_words and suffix not in self.street_suffixes and suffix not in self.admin_suffixes:
                     continue  # 需要公园: a verb, no name
@@ -317,13 +321,13 @@ class Places(JsonState):
                 first = text[start : start + 2]
             start = self._past_function_word(text, start, p, q, mn, lex)
             if start is not None:
-                start = self._past_admin_units(text, start, p, cands)
+                start = self._past_admin_units(text, start, p, index)
             if start is None or p - start < mn or self._generic_noun(text[start:q], lex):
                 continue
             if self.count_stem.search(text, start, p) or any(text.startswith(w, start) for w in self.description_words):
                 continue  # 二类小区, 第一届广场; 示范村, 老旧小区: a kind of place, no name
             if lex.inside_word(st, start, start) and not any(
-                    c.end == start and c.label in ("PLACE", "ORG") and not c.weak for c in cands):
+                    c.label in ("PLACE", "ORG") and not c.weak for c in index.ending(start)):
                 continue  # the name would begin inside a word (村民和乡友: no 民和乡; but 长冈乡长冈村)
             stem = text[start:p]
             if not self._stem_ok(stem, suffix, mn, lex, orgs) or not is_bound(st, start):
@@ -333,10 +337,10 @@ class Places(JsonState):
             if ends_word and (
                 len(stem) < 2
                 or (lex.freq(stem[-3:-1]) >= 20000 and self.lookup(stem[-3:-1]) != "strong")
-                or (lex.freq(text[p - 1 : q]) >= 100000 and any(c.end == p - 1 and c.label == "PLACE" for c in cands))
+                or (lex.freq(text[p - 1 : q]) >= 100000 and any(c.label == "PLACE" for c in index.ending(p - 1)))
                 or len(stem) - 1 < mn
                 or (lex.freq(stem[:-1]) >= 20000 and self.lookup(stem[:-1]) != "strong")
-                or stem[:-1] in lex.lead_in
+                or stem[:-1] in lex.lead_in_set
             ):
                 continue
             # a village or township name does not start with an everyday word
@@ -357,8 +361,8 @@ class Places(JsonState):
             if lex.freq(text[start:q]) >= 20000 and self.lookup(text[start:q]) is None and suffix not in self.street_suffixes:
                 continue  # 大山, 老旧小区: everyday words
             if suffix in self.admin_suffixes and any(
-                c.label == "PLACE" and not c.weak and start <= c.start and c.end <= p and c.length >= 2
-                and self._admin_unit(text[c.start : c.end]) for c in cands
+                c.label == "PLACE" and not c.weak and c.end <= p and c.length >= 2
+                and self._admin_unit(text[c.start : c.end]) for c in index.starting_in(start, p)
             ):
                 continue  # 炎陵县中村: the county, then a name too short (but 黄康街社区, 柳子山社区)
             if prev is not None and prev.weak:
@@ -371,10 +375,10 @@ class Places(JsonState):
         """A name of an administrative unit (某某镇, 某某街道, 某某区)."""
         return any(name.endswith(w) and len(name) > len(w) for w in self.admin_suffixes)
 
-    def _past_admin_units(self, text: str, start: int, p: int, cands: list[Cand]) -> int:
+    def _past_admin_units(self, text: str, start: int, p: int, cands: CandIndex) -> int:
         """A name never runs across the end of an administrative unit printed
         before it (永丰镇旗岭村 is 永丰镇 + 旗岭村, not 永丰镇旗岭 + 村)."""
-        for c in cands:
+        for c in cands.starting_in(start, p):  # in the order they were found, as the start moves on
             if (c.label == "PLACE" and not c.weak and start <= c.start and start < c.end <= p
                     and self._admin_unit(text[c.start : c.end])):
                 start = max(start, c.end)
@@ -425,11 +429,11 @@ class Places(JsonState):
     def _stem_ok(self, stem: str, suffix: str, mn: int, lex: Lexicon, orgs) -> bool:
         if len(stem) < mn:
             return False
-        if stem in self.area_words or any(stem.endswith(w) for w in lex.lead_in):
+        if stem in self.area_words or stem.endswith(lex.lead_in_tuple):
             return False  # 片区街道, 主动联系社区
-        if stem and (stem[0] in lex.bad_stem_start or stem in lex.lead_in):
+        if stem and (stem[0] in lex.bad_stem_start or stem in lex.lead_in_set):
             return False
-        if any(stem.startswith(w) or stem == w for w in lex.deictic):
+        if stem.startswith(lex.deictic_tuple):
             return False
         if suffix not in self.street_suffixes and orgs.is_generic(stem) and self.lookup(stem + suffix) is None:
             return False

@@ -42,6 +42,8 @@ from pathlib import Path
 
 import regex
 
+from pipeline.tools import worst_cases
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES_DIR = ROOT / "data" / "raw"
 MODEL_DIR = ROOT / "models" / "ner"
@@ -737,6 +739,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jieba-chars", type=int, default=200_000, help="cap on the text jieba's POS tagger reads (it is slow; 0 skips it)")
     p.add_argument("--no-baselines", action="store_true", help="skip the spaCy and jieba baselines")
     p.add_argument("--profile", action="store_true", help="also cProfile an in-process run on the smallest archive")
+    p.add_argument("--no-worst", action="store_true", help="skip the worst-case inputs (pipeline/tools/worst_cases.py)")
+    p.add_argument("--worst-scale", type=float, default=1.0, help="repeat the worst-case phrases this much more or less")
     p.add_argument("--keep", action="store_true", help="keep the generated archives and outputs in --work")
     return p
 
@@ -858,6 +862,11 @@ def main(argv: list[str] | None = None) -> int:
     if st_chars:
         st["us_per_char"] = {k: round(v / st_chars * 1e6, 4) for k, v in st.get("seconds", {}).items()}
 
+    if not args.no_worst:
+        say(f"worst-case inputs, one file each, against the average of the {stage_size:,}-issue archive ...")
+        results["worst_cases"] = worst_cases.time_cases(use_model, archives[stage_size][0], scale=args.worst_scale,
+                                                        work=work)
+
     if args.profile:
         say(f"profiling an in-process run on the {min(archives):,}-issue archive ...")
         results["profile"] = {"size": min(archives), **profile_extract(archives[min(archives)][0], use_model)}
@@ -922,6 +931,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         note = ""
     targets.append(_target("JOBS=2 >= 1.7x faster than JOBS=1 (1,000 issues)", sp, ">= 1.7x", None if sp is None else sp >= 1.7, note))
+    worst = results.get("worst_cases")
+    if worst:
+        slowest = max(worst["cases"], key=lambda r: r["cpu_seconds"])
+        targets.append(_target("worst-case inputs: no file under 1 MB takes more than 5 s (CPU)", slowest["cpu_seconds"],
+                               f"<= {worst['limit_seconds']:g} s", all(r["within_limit"] for r in worst["cases"]),
+                               f"slowest: {slowest['name']}, {slowest['seconds']:.2f} s wall"))
     results["targets"] = targets
 
     out_file.parent.mkdir(parents=True, exist_ok=True)
@@ -973,6 +988,8 @@ def render(results: dict) -> str:
                         if ra.get("machine_speedup") is not None else ""))
     if ra.get("peak_mem_10k_vs_1k"):
         lines.append(f"peak memory 10,000 vs 1,000 issues: {ra['peak_mem_10k_vs_1k']:.2f}x")
+    if results.get("worst_cases"):
+        lines.append(worst_cases.render(results["worst_cases"]))
     lines.append("targets:")
     for t in results.get("targets", []):
         mark = {True: "met", False: "NOT MET", None: "not measured"}[t["met"]]

@@ -55,6 +55,7 @@ DOCUMENTS = (Path("README.md"), Path("docs/ner.md"), Path("docs/analysts.md"), P
 BLOCK = regex.compile(r"(?<!`)<!-- figures: (?P<name>[\w./-]+) -->(?P<body>.*?)<!-- /figures -->", regex.S)
 SET_ORDER = ("corpus", "samples")  # these first, any other evaluation set after them in name order
 DEVSET = "devset"  # the dev set's key in the summary (pipeline/tools/evaluation/devset.py)
+MSRA = "msra"  # the MSRA test split's key (pipeline/tools/evaluation/msra.py)
 LABELS = ("OFFICIAL", "PERSON", "PLACE", "ORG")
 DASH = "—"
 
@@ -92,8 +93,8 @@ class Sources:
         return self.eval[name]
 
     def sets(self) -> list[str]:
-        """The corpus-like sets (gold in tests/gold; the dev set has blocks of its own)."""
-        sets = [s for s in self.eval if s != DEVSET]
+        """The corpus-like sets (gold in tests/gold; the dev set and MSRA have blocks of their own)."""
+        sets = [s for s in self.eval if s not in (DEVSET, MSRA)]
         return sorted(sets, key=lambda s: (SET_ORDER.index(s) if s in SET_ORDER else len(SET_ORDER), s))
 
 
@@ -277,6 +278,33 @@ def devset_bodies(src: Sources) -> str:
     return "line breaks left inside a sentence: dev set " + ", ".join(parts) + "; " + ", ".join(corpus)
 
 
+# -- MSRA (the test split of the corpus the person model is trained on) --------------
+
+@figure("msra")
+def msra(src: Sources) -> str:
+    """README and docs/ner.md: the NER on MSRA's test split, persons recall first."""
+    if MSRA not in src.eval:
+        raise MissingSource("no MSRA figures in the evaluation summary: run `make eval`")
+    m = src.eval[MSRA]
+    per, loc, org = (m["labels"][k] for k in ("PER", "LOC", "ORG"))
+    return (f"On the MSRA test split ({m['sentences']:,} sentences of national news, {m['chars']:,} characters, "
+            f"one sentence a body; `make eval`) the NER recalls {_f(per['recall'])} of the persons "
+            f"(precision {_f(per['precision'])})"
+            + ("" if m.get("gate_share") is None else
+               f"; {m['gate_share']:.1%} of them are names the trained pipe may add (2-4 characters from a surname)")
+            + ". Places and organizations follow other conventions there, "
+            f"a trend only: recall {_f(loc['recall'])} and {_f(org['recall'])}.")
+
+
+@figure("persons_model")
+def persons_model(src: Sources) -> str:
+    """docs/ner.md, inline: the size of the trained person model in the built model."""
+    weights = src.need_model() / "zz_persons" / "persons.crfsuite"
+    if not weights.exists():
+        raise MissingSource("the model has no trained person pipe: run `make model`")
+    return f"{weights.stat().st_size / 1e6:.1f} MB"
+
+
 # -- the model (make model) --------------------------------------------------------
 
 def _tree_bytes(folder: Path) -> int:
@@ -457,6 +485,27 @@ def bench_results(src: Sources) -> str:
         lines.append(f"- Peak memory, 10,000 ÷ 1,000 issues: {ra['peak_mem_10k_vs_1k']:.2f}x "
                      f"(largest single process: {ra.get('maxrss_10k_vs_1k', 0):.2f}x).")
     return "\n".join(lines)
+
+
+@figure("bench_worst_cases")
+def bench_worst_cases(src: Sources) -> str:
+    """bench/README.md: the worst-case section of the last full run (pipeline/tools/worst_cases.py)."""
+    worst = src.need_bench().get("worst_cases")
+    if not worst:
+        return ("The last full run predates the worst-case section; `python -m pipeline.tools.bench --sizes 100` "
+                "measures it and writes it to bench/work/results-100.json.")
+    a = worst["average"]
+    rows = [[f"`{r['name']}`", r["source"], f"{r['bytes'] / 1000:.0f}", f"{r['seconds']:.2f}", f"{r['cpu_seconds']:.2f}",
+             f"{r.get('cpu_seconds_per_mb', 0):.2f}", f"{r['vs_average']:.1f}", f"{r['mentions']:,}"]
+            for r in worst["cases"]]
+    slowest = max(worst["cases"], key=lambda r: r["cpu_seconds"])
+    return "\n".join([
+        f"Each case extracted as one file by the run's `FileWorker`, in the benchmark's process (model "
+        f"{'on' if worst.get('model') else 'off'}); the average: {a['files']:,} ordinary issues of the archive, "
+        f"{a['cpu_seconds_per_mb']:.2f} CPU seconds per MB ({a['seconds_per_mb']:.2f} wall). The slowest case "
+        f"took {slowest['cpu_seconds']:.2f} CPU seconds ({slowest['seconds']:.2f} wall), against a limit of "
+        f"{worst['limit_seconds']:g} s for a file under 1 MB.", "",
+        _md_table(["case", "built to strain", "KB", "wall s", "cpu s", "cpu s/MB", "x average", "mentions"], rows)])
 
 
 @figure("bench_targets")

@@ -30,7 +30,8 @@ WHEELS = ROOT / ".cache" / "wheels"
 # (commands, what they install, the extras on top of the runtime); the first row is the runtime itself.
 ROWS = (
     ("`make extract`, `make report`, `make model`, `make dictionary`", "the runtime: spaCy, pandas, pyarrow, "
-     "matplotlib, networkx, mplfonts (the CJK font), fontTools and brotli (the report's embedded font), tqdm, regex", ()),
+     "matplotlib, networkx, mplfonts (the CJK font), fontTools and brotli (the report's embedded font), tqdm, regex, "
+     "python-crfsuite (the NER's person model)", ()),
     ("`make test`", "extras `test` (pytest, hypothesis, Dask, nbclient, ipykernel, DuckDB, Pillow, frictionless) "
      "and `baselines` (the suite tests them too)", ("test", "baselines")),
     ("`make eval BASELINES=1`, `make docs`", "extra `baselines`: jieba and THULAC", ("baselines",)),

@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..common import Cand, is_bound, is_cjk
+from ..common import Cand, cand_index, is_bound, is_cjk
 from ..edges import cut_after_verbs, drop_lead_words, is_stem_char, matches_around, start_at_inner_place
 
 if TYPE_CHECKING:
+    from ..common import CandIndex
     from ..lexicon import Lexicon
 
 
@@ -22,17 +23,16 @@ class HeadGrammar:
         """Leftmost start of an organization stem ending at h; with
         `quote_start`, the stem may begin with a quoted part."""
         blocked = st["blocked"]
-        # whole places and bodies already found are passed over (中华人民共和国外交部)
-        starts = {}
-        for c in st["cands"]:
-            if c.label in ("PLACE", "ORG") and not c.weak and c.end <= h:
-                starts[c.end] = min(starts.get(c.end, c.start), c.start)
+        index = cand_index(st)
         # a place right before the head is passed over too (宜都市政协: 都 would stop the scan)
-        place_before = min((c.start for c in st["cands"] if c.label == "PLACE" and not c.weak and c.end == h), default=h)
-        i = place_before
+        i = min((c.start for c in index.ending(h) if c.label == "PLACE" and not c.weak), default=h)
         while i > 0 and h - i < limit:
-            if i in starts and i < h and starts[i] < i:
-                i = starts[i]
+            # whole places and bodies already found are passed over (中华人民共和国外交部)
+            found = [c.start for c in index.ending(i) if c.label in ("PLACE", "ORG") and not c.weak] if i < h else []
+            if found and min(found) < i:
+                if h - min(found) >= limit:
+                    break  # bodies printed one after another are no one name longer than the limit
+                i = min(found)
                 continue
             ch = text[i - 1]
             if ch in "”\"'’" and blocked[i - 1]:
@@ -61,6 +61,7 @@ class HeadGrammar:
 
     def head_cands(self, text: str, st: dict, cands: list[Cand], lex: Lexicon) -> None:
         blocked = st["blocked"]
+        index = cand_index(st)
         places = self.nlp.get_pipe("zz_places")
         people = self.nlp.get_pipe("zz_people")
         n = len(text)
@@ -71,7 +72,7 @@ class HeadGrammar:
             if blocked[h] or not is_bound(st, q):
                 continue
             # nor a head inside a place's name (店 in 普兰店区)
-            if any(c.label == "PLACE" and not c.weak and c.src.startswith("gaz") and c.start < h and c.end > q for c in cands):
+            if any(c.label == "PLACE" and not c.weak and c.src.startswith("gaz") and c.start < h and c.end > q for c in index.overlapping(h, q)):
                 continue
             # the tail of a post word is no head: 常委, 政委, 委员
             # (a head that goes on past the post is one: 常务委员 + 会)
@@ -84,9 +85,9 @@ class HeadGrammar:
                 if len(head) > 1 and lex.freq(nxt2) >= 100000 and not self.heads.get(nxt2):
                     continue
             if head == "中心" and (
-                any(text.endswith(w, 0, h) for w in self.center_verbs)
-                or any(text.startswith(w, q) for w in self.center_not_before)
-                or any(text.endswith(w, 0, h) for w in self.center_not_after)
+                text.endswith(self.center_verbs, 0, h)
+                or text.startswith(self.center_not_before, q)
+                or text.endswith(self.center_not_after, 0, h)
                 or text[h - 1 : h] == "副"
             ):
                 continue
@@ -97,30 +98,30 @@ class HeadGrammar:
                 w = text[h - 1 : h + 1] if len(head) == 2 else text[h - 1 : q]
                 word_end = lex.freq(w) >= (20000 if len(head) == 1 else 50000) and w not in self.heads
             start = self._scan_left(text, h, st, lex, mx + 30, quote_start=not anchored)
-            if start > 0 and text[start - 1] in "各每" and not any(text.startswith(w, start - 1) for w in lex.deictic):
+            if start > 0 and text[start - 1] in "各每" and not text.startswith(lex.deictic_tuple, start - 1):
                 continue  # 各区市综合行政执法局: each district's bureau, no name (各地某某商会 is one)
-            start = self._fix_start(text, start, h, mn, mx, anchored, cands, lex, st)
+            start = self._fix_start(text, start, h, mn, mx, anchored, index, lex, st)
             if start is None:
                 continue
             # 市委市政府: two bodies; 异地株洲商会: the modifier is no part of the name
-            for c in cands:
-                if c.label == "ORG" and c.start == start and c.end < h and text[c.end] in "市省区县" and h - c.end >= 1:
+            for c in index.starting(start):
+                if c.label == "ORG" and c.end < h and text[c.end] in "市省区县" and h - c.end >= 1:
                     start = c.end
                     break
             j = start
             # a place whose name begins with a generic word stays whole (大乌江镇)
-            whole_place = any(c.start == start and c.label == "PLACE" and not c.weak and c.end <= h for c in cands)
+            whole_place = any(c.label == "PLACE" and not c.weak and c.end <= h for c in index.starting(start))
             while j < h and not whole_place:
-                w = next((g for g in self.generic_list if text.startswith(g, j) and g not in self.admin_prefixes), None)
+                w = next((text[j : j + n] for n, words in self.lead_generic if text[j : j + n] in words), None)
                 if w is None:
                     break
                 j += len(w)
-            if j > start and j < h and self.anchored_at(text, j, cands):
+            if j > start and j < h and self.anchored_at(text, j, index):
                 start = j
             stem = text[start:h]
             if len(stem) < mn or not is_bound(st, start):
                 continue
-            if word_end and not any(stem.endswith(f) for f in self.functions):
+            if word_end and not stem.endswith(self.function_suffixes):
                 continue
             if stem and stem[0] in lex.bad_stem_start:
                 continue
@@ -130,18 +131,18 @@ class HeadGrammar:
                     bare = bare[len(w) :]
                     break
             public = self.kind_of(head) == "public"
-            anchored_stem = self.anchored_at(text, start, cands)
+            anchored_stem = self.anchored_at(text, start, index)
             if not anchored and mn > 0 and self._generic_unprefixed(stem) and stem not in ("市", "省", "区", "县") and not (public and anchored_stem and len(stem) > 1):
                 continue
-            if head == "中心" and any(c.label == "ORG" and c.start == start and c.end == h for c in cands):
+            if head == "中心" and any(c.label == "ORG" and c.end == h for c in index.starting(start)):
                 continue  # 市委中心 (工作): the body, then a noun
-            if any(stem == w or stem.startswith(w) for w in lex.deictic):
+            if stem.startswith(lex.deictic_tuple):
                 continue
-            if any(stem.endswith(w) for w in self.term_modifiers):
+            if stem.endswith(self.term_modifiers):
                 continue  # 某某村新一届党总支
             if re.search(r"[一二三四五六七八九十百千两几多]+[所家个座名]$", stem):
                 continue  # 共有三十所学校: a count
-            if any(stem.endswith(w) for w in self.class_modifiers):
+            if stem.endswith(self.class_modifiers):
                 continue  # 某某村基层卫生院, 市级医院: a kind of body
             if anchored and self._generic_unanchored(stem):
                 continue  # 乡镇党委, 企业党委: a kind of body
@@ -149,7 +150,7 @@ class HeadGrammar:
                 continue  # 公安机关: a class of bodies
             # a village's or community's body without the unit's name is generic
             # (村委会, 村支两委, 社区居委会); with it, it is a name (某某村村委会)
-            if self.is_bare_grassroots(text, start, q, cands):
+            if self.is_bare_grassroots(text, start, q, index):
                 continue
             # rooms and buildings printed like a body: 村部, 会议室
             room = next((w for w in self.rooms if text.endswith(w, start, q)), None)
@@ -157,25 +158,25 @@ class HeadGrammar:
                 continue  # (农业农村部: 农村 is the word, no 村部)
             if self.kind_of(head) == "association":
                 rest = stem
-                for c in cands:
-                    if c.label == "PLACE" and c.start == start and not c.weak and c.end < h:
+                for c in index.starting(start):
+                    if c.label == "PLACE" and not c.weak and c.end < h:
                         rest = text[c.end : h]
                         break
                 if rest != stem and self.is_generic(rest):
                     continue  # 株洲异地商会, 株洲籍商会: a kind of body, not one
-            start = self._own_name_start(text, start, h, q, cands, lex)
-            if head in self.trade_heads and not self._trade_name(text, start, h, q, st, cands, lex):
+            start = self._own_name_start(text, start, h, q, index, lex)
+            if head in self.trade_head_set and not self._trade_name(text, start, h, q, st, index, lex):
                 continue
             # a shop or venue named after its district: 某区 + 某某书城 -> PLACE + ORG
             if (self.kind_of(head) == "business" and not head.endswith("厂")) or head in ("书城", "影城", "菜馆", "中心店", "店", "超市", "酒店", "宾馆", "餐厅"):
-                for c in cands:
-                    if c.start == start and c.label == "PLACE" and not c.weak and text[c.end - 1] in "区县" and h - c.end >= 2:
+                for c in index.starting(start):
+                    if c.label == "PLACE" and not c.weak and text[c.end - 1] in "区县" and h - c.end >= 2:
                         if places.lookup(text[c.start : c.end]) == "strong":
                             start = c.end
                         break
             cands.append(Cand(start, q, "ORG", 1 if mn == 0 else 2, "quoted-head" if blocked[start] else "head"))
 
-    def _fix_start(self, text, start, h, mn, mx, anchored, cands, lex, st) -> int | None:
+    def _fix_start(self, text, start, h, mn, mx, anchored, cands: CandIndex, lex, st) -> int | None:
         """Choose where the name before a head begins."""
         # the scan stopped inside a word (对面某某酒店: 对 ends it, 面 is no name)
         edges = st["edges"]
@@ -217,7 +218,8 @@ class HeadGrammar:
             return None  # 需要学校
         if h - start > mx:
             # too long for one name: a nested organization, or an anchor inside
-            nested = [c for c in cands if c.label == "ORG" and c.start >= start and c.end < h and h - c.end <= mx and not c.weak]
+            nested = [c for end in range(h - mx, h) for c in cands.ending(end)
+                      if c.label == "ORG" and c.start >= start and not c.weak]
             if nested:
                 start = min(c.start for c in nested)
             else:
@@ -236,7 +238,7 @@ class HeadGrammar:
             return None
         return start
 
-    def _own_name_start(self, text: str, start: int, h: int, q: int, cands: list[Cand], lex: Lexicon) -> int:
+    def _own_name_start(self, text: str, start: int, h: int, q: int, cands: CandIndex, lex: Lexicon) -> int:
         """Where a body's own name begins after the places before it.
 
         In an address chain a grassroots body starts after the unit above it
@@ -245,18 +247,18 @@ class HeadGrammar:
         (某某镇 / 某某稻虾合作社), while a town's or village's own bodies keep
         its name (某某镇卫生院, 某某村茶叶专业合作社)."""
         places = self.nlp.get_pipe("zz_places")
-        inside = [c for c in cands if c.label in ("PLACE", "ORG") and not c.weak and c.start >= start and start < c.end < h]
+        inside = [c for c in cands.starting_in(start, h) if c.label in ("PLACE", "ORG") and not c.weak and c.end < h]
         if not inside:
             return start
         body = text[start:q]
-        if any(body.endswith(w) for w in self.chain_bodies):
+        if body.endswith(self.chain_bodies):
             continues = self._chain_continues(text, q, cands, lex)
             for c in sorted(inside, key=lambda c: -c.end):
                 rest = text[c.end : h]
                 unit = next((u for u in self.unit_words if rest.endswith(u)), "")
                 if len(rest) - len(unit) < 2:
                     continue
-                after_body = c.label == "ORG" and any(text.endswith(w, c.start, c.end) for w in self.chain_bodies)
+                after_body = c.label == "ORG" and text.endswith(self.chain_bodies, c.start, c.end)
                 if continues or after_body:
                     return c.end
                 break
@@ -264,15 +266,15 @@ class HeadGrammar:
         last = max(inside, key=lambda c: c.end)
         if last.label == "PLACE" and (places.levels.get(text[last.start : last.end], 9) in (3, 4) or text[last.end - 1] in "镇乡村"):
             rest = text[last.end : h]
-            own_body = any(rest.startswith(w) for w in self.grassroots)  # 某某村村支两委
+            own_body = rest.startswith(self.grassroots)  # 某某村村支两委
             if len(rest) >= 2 and not own_body and self._looks_like_name(rest[:4], lex):
                 return last.end
         return start
 
-    def _chain_continues(self, text: str, q: int, cands: list[Cand], lex: Lexicon) -> bool:
+    def _chain_continues(self, text: str, q: int, cands: CandIndex, lex: Lexicon) -> bool:
         """Does another unit of an address chain follow at q: a place or body
         found there, or a short name ending in a place suffix (某某小区)?"""
-        if any(c.start == q and c.label in ("PLACE", "ORG") for c in cands):
+        if any(c.label in ("PLACE", "ORG") for c in cands.starting(q)):
             return True
         places = self.nlp.get_pipe("zz_places")
         for k in range(q + 2, min(len(text), q + 7)):
@@ -282,7 +284,7 @@ class HeadGrammar:
                 return True
         return False
 
-    def _past_lead_word(self, text: str, start: int, h: int, cands: list[Cand], lex: Lexicon) -> int:
+    def _past_lead_word(self, text: str, start: int, h: int, cands: CandIndex, lex: Lexicon) -> int:
         """A verb or an everyday word before an anchored name: the name starts
         at the anchor (接县防汛抗旱指挥部 -> 县防汛抗旱指挥部, 书写某某小学 ->
         某某小学 when 某某 is a place); 国家卫健委 keeps its 国家."""
@@ -297,29 +299,28 @@ class HeadGrammar:
         nxt = start + cut[0][1]
         if tag in self.lead_tags and self.anchored_at(text, nxt, cands):
             return nxt
-        place_next = any(c.start == nxt and c.label == "PLACE" and not c.weak for c in cands)
+        place_next = any(c.label == "PLACE" and not c.weak for c in cands.starting(nxt))
         if place_next and len(first) >= 2 and tag not in self.proper_tags and lex.freq(first) >= 20000:
             return nxt
         return start
 
-    def _start_at_higher_place(self, text: str, start: int, h: int, cands: list[Cand]) -> int:
+    def _start_at_higher_place(self, text: str, start: int, h: int, cands: CandIndex) -> int:
         """A province or prefecture right after a town or village inside the
         stem begins the name; the smaller place before it is where the body
         is (某某村湖南某某有限公司 -> 某某村 / 湖南某某有限公司)."""
         places = self.nlp.get_pipe("zz_places")
-        low_ends = {
-            c.end
-            for c in cands
-            if c.label == "PLACE" and not c.weak and c.end > start
-            and (places.levels.get(text[c.start : c.end], 9) in (3, 4) or text[c.end - 1] in "村镇乡")
-        }
-        for c in cands:
-            if c.label == "PLACE" and not c.weak and start < c.start < h and c.start in low_ends:
-                if places.levels.get(text[c.start : c.end], 9) in (0, 1):
-                    return c.start
+        for c in cands.starting_in(start + 1, h):
+            if c.label != "PLACE" or c.weak or places.levels.get(text[c.start : c.end], 9) not in (0, 1):
+                continue
+            if any(
+                d.label == "PLACE" and not d.weak
+                and (places.levels.get(text[d.start : d.end], 9) in (3, 4) or text[d.end - 1] in "村镇乡")
+                for d in cands.ending(c.start)
+            ):
+                return c.start
         return start
 
-    def _after_post_and_name(self, text: str, start: int, h: int, cands: list[Cand], lex: Lexicon, st: dict) -> int | None:
+    def _after_post_and_name(self, text: str, start: int, h: int, cands: CandIndex, lex: Lexicon, st: dict) -> int | None:
         """Where the stem text[start:h] goes on after the last post word
         followed by a surname in it (an official's chain and name), at the
         next anchor; None when it holds no such post. A post that ends inside
@@ -328,7 +329,7 @@ class HeadGrammar:
         last = None
         for pm in people.post_re.finditer(text, start, h):
             e = pm.end()
-            if not st["edges"][e] or any(c.label == "PLACE" and not c.weak and c.start < e and c.end > pm.start() for c in cands):
+            if not st["edges"][e] or any(c.label == "PLACE" and not c.weak for c in cands.overlapping(pm.start(), e)):
                 continue
             if e < h and lex.surname_at(text, e) and h - e >= 3:
                 last = e

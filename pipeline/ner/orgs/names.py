@@ -10,8 +10,17 @@ from typing import TYPE_CHECKING
 from ..lexicon import lexicon_of
 
 if TYPE_CHECKING:
-    from ..common import Cand
+    from ..common import CandIndex
     from ..lexicon import Lexicon
+
+
+def by_length(words) -> list[tuple[int, set[str]]]:
+    """Words grouped by length, the longest first: the longest word at a place
+    in a few set lookups, not a test of every word."""
+    groups: dict[int, set[str]] = {}
+    for w in words:
+        groups.setdefault(len(w), set()).add(w)
+    return sorted(groups.items(), reverse=True)
 
 
 class NameTests:
@@ -19,22 +28,28 @@ class NameTests:
 
     def kind_of(self, org_text: str) -> str | None:
         """Kind of the innermost (last printed) body in `org_text`; a general
-        keyword (站, 中心 …) yields to a more specific one printed before it."""
-        best = None
-        best_weak = None
-        for w, k in self.kind_words:
-            pos = org_text.rfind(w)
-            if pos == -1:
-                continue
-            key = (pos + len(w), len(w))
-            if w in self.weak_kinds:
-                if best_weak is None or key > best_weak[0]:
-                    best_weak = (key, k)
-            elif best is None or key > best[0]:
-                best = (key, k)
-        if best is not None:
-            return best[1]
-        return best_weak[1] if best_weak else None
+        keyword (站, 中心 …) yields to a more specific one printed before it.
+
+        The keyword that ends last wins, the longer at the same end: found by
+        looking at the ends of `org_text` from the right (not by a search for
+        every keyword)."""
+        weak = None
+        for e in range(len(org_text), 0, -1):
+            for length in self.kind_lengths:
+                if length <= e:
+                    w = org_text[e - length : e]
+                    kind = self.kind_by_word.get(w)
+                    if kind is None:
+                        continue
+                    if w not in self.weak_kinds:
+                        return kind
+                    if weak is None:
+                        weak = kind
+        return weak
+
+    def _generic_word_at(self, stem: str, i: int) -> str | None:
+        """The longest generic word (or administrative prefix) at stem[i]."""
+        return next((stem[i : i + n] for n, words in self.generic_sets if stem[i : i + n] in words), None)
 
     def is_generic(self, stem: str) -> bool:
         """True if `stem` is made only of generic words (物业, 当地 …)."""
@@ -42,12 +57,10 @@ class NameTests:
             return True
         i = 0
         while i < len(stem):
-            for w in self.generic_list:
-                if stem.startswith(w, i):
-                    i += len(w)
-                    break
-            else:
+            w = self._generic_word_at(stem, i)
+            if w is None:
                 return False
+            i += len(w)
         return True
 
     def _generic_unanchored(self, stem: str) -> bool:
@@ -57,7 +70,7 @@ class NameTests:
             return False
         i = 0
         while i < len(stem):
-            w = next((g for g in self.generic_list if stem.startswith(g, i)), None)
+            w = self._generic_word_at(stem, i)
             if w is None or w in self.admin_prefixes or w in self.function_set:
                 return False
             i += len(w)
@@ -69,42 +82,42 @@ class NameTests:
         市级 is a generic word of its own)."""
         if not self.is_generic(stem):
             return False
-        first = next((w for w in self.generic_list if stem.startswith(w)), "")
+        first = self._generic_word_at(stem, 0) or ""
         return not (first in self.branch_prefixes and len(stem) > len(first))
 
-    def is_bare_grassroots(self, text: str, start: int, end: int, cands: list[Cand]) -> bool:
+    def is_bare_grassroots(self, text: str, start: int, end: int, index: CandIndex) -> bool:
         """Does text[start:end] begin with 村 or 社区 standing for "the
         village", no place name before it?"""
-        if not any(text.startswith(w, start) for w in self.grassroots):
+        if not text.startswith(self.grassroots, start):
             return False
-        named = any(c.label == "PLACE" and not c.weak and (c.end == start or (c.start == start and c.end < end)) for c in cands)
+        named = any(c.label == "PLACE" and not c.weak for c in index.ending(start)) or any(
+            c.label == "PLACE" and not c.weak and c.end < end for c in index.starting(start)
+        )
         return not named
 
-    def anchored_at(self, text: str, s: int, cands: list[Cand]) -> bool:
+    def anchored_at(self, text: str, s: int, index: CandIndex) -> bool:
         lex = lexicon_of(self.nlp)
-        for w in self.admin_prefixes:
-            if text.startswith(w, s):
-                # 市 at the end of 株洲市 is no prefix of its own
-                if len(w) == 1 and any(c.start < s and c.end == s + 1 and c.label == "PLACE" for c in cands):
-                    break
-                # nor is 乡 in 城乡 (the end of an everyday word)
-                if len(w) == 1 and s > 0 and lex.freq(text[s - 1 : s + 1]) >= 50000:
-                    break
+        # the longest administrative prefix at s
+        w = next((text[s : s + n] for n, words in self.admin_prefix_sets if text[s : s + n] in words), None)
+        if w is not None:
+            # 市 at the end of 株洲市 is no prefix of its own,
+            # nor is 乡 in 城乡 (the end of an everyday word)
+            if len(w) > 1 or not (any(c.start < s and c.label == "PLACE" for c in index.ending(s + 1))
+                                  or s > 0 and lex.freq(text[s - 1 : s + 1]) >= 50000):
                 return True
-        for w in self.functions:
-            if text.startswith(w, s):
-                return True
-        return any(c.start == s and c.label in ("PLACE", "ORG") and not c.weak for c in cands)
+        if text.startswith(self.function_suffixes, s):
+            return True
+        return any(c.label in ("PLACE", "ORG") and not c.weak for c in index.starting(s))
 
     def _whole_prefix(self, text: str, start: int) -> int:
         """Back to the start of an administrative prefix that `start` cuts."""
-        for w in self.admin_prefixes:
-            for p in range(max(0, start - len(w) + 1), start):
-                if text.startswith(w, p):
+        for n, words in self.admin_prefix_sets:
+            for p in range(max(0, start - n + 1), start):
+                if text[p : p + n] in words:
                     return p
         return start
 
-    def _trade_name(self, text: str, start: int, h: int, q: int, st: dict, cands: list[Cand], lex: Lexicon) -> bool:
+    def _trade_name(self, text: str, start: int, h: int, q: int, st: dict, index: CandIndex, lex: Lexicon) -> bool:
         """Is text[start:h], past the places it begins with, a trade name
         (中信, 顺丰; not 人工 in 人工智能), the industry word text[h:q] a word
         of its own (not 智能 in 智能化)?"""
@@ -112,7 +125,7 @@ class NameTests:
             return False
         i = start
         while True:
-            nxt = max((c.end for c in cands if c.label == "PLACE" and not c.weak and c.start == i and c.end <= h), default=None)
+            nxt = max((c.end for c in index.starting(i) if c.label == "PLACE" and not c.weak and c.end <= h), default=None)
             if nxt is None:
                 break
             i = nxt

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..common import CN_NUMERALS, Cand, is_bound, is_free
+from ..common import CN_NUMERALS, Cand, cand_index, is_bound, is_free
 from ..edges import trim_lead_in
 from ..lexicon import lexicon_of
 
@@ -26,17 +26,17 @@ class PatternRules:
             if len(m.group()) <= 2 and lex.inside_word(st, s, e):
                 continue  # 全民进行: no 民进 (纪念红军 is one)
             if is_free(st, s, e) and is_bound(st, s) and is_bound(st, e):
-                s = self._prefixed_start(text, s, cands, lex)
+                s = self._prefixed_start(text, s, st, lex)
                 cands.append(Cand(s, e, "ORG", 2, "standalone"))
 
-    def _prefixed_start(self, text: str, s: int, cands: list[Cand], lex: Lexicon) -> int:
+    def _prefixed_start(self, text: str, s: int, st: dict, lex: Lexicon) -> int:
         """A national body's provincial or city branch: 省 + 农工党 -> 省农工党,
         湖南省 + 农工党 -> 湖南省农工党 (not 全省 + 民盟)."""
         if s == 0 or text[s - 1] not in self.branch_prefixes:
             return s
-        if any(text.endswith(d, 0, s) for d in lex.deictic):
+        if text.endswith(lex.deictic_tuple, 0, s):
             return s
-        places = [c.start for c in cands if c.label == "PLACE" and not c.weak and c.end == s]
+        places = [c.start for c in cand_index(st).ending(s) if c.label == "PLACE" and not c.weak]
         if places:
             return min(places)
         if s >= 2 and lex.is_name_char(text[s - 2]):
@@ -100,6 +100,7 @@ class PatternRules:
                 close = next((qe for qs, qe, _n in st["quotes"] if qs == c.start), None)
                 if close is not None and close < c.end:
                     short_names.add(text[c.start + 1 : close - 1])
+        head_spans = [(c.start, c.end) for c in cands if c.src == "quoted-head"]
         for s, e, namelike in st["quotes"]:
             if not namelike or text[s] == "《":
                 if text[s] == "《" and re.search(r"(日报|晚报|报|杂志|周刊)$", text[s + 1 : e - 1]):
@@ -114,7 +115,7 @@ class PatternRules:
                 cands.append(Cand(s + 1, e - 1, "ORG", 2, "quoted-business"))
             elif any(inner.endswith(w) and len(inner) >= len(w) + 2 for w in self.quoted_heads) and not self._listed_as_other(text, e, st):
                 cands.append(Cand(s + 1, e - 1, "ORG", 2, "quoted-name"))
-            elif inner in short_names and not any(c.start <= s < c.end for c in cands if c.src == "quoted-head"):
+            elif inner in short_names and not any(a <= s < b for a, b in head_spans):
                 cands.append(Cand(s + 1, e - 1, "ORG", 2, "quoted-alias"))
 
     def _listed_as_other(self, text: str, e: int, st: dict) -> bool:
@@ -132,9 +133,10 @@ class PatternRules:
 
     def account_cands(self, text: str, st: dict, cands: list[Cand], lex: Lexicon) -> None:
         """An unquoted name before 微信公众号, 客户端 …: 某某发布微信公众号 -> 某某发布."""
+        index = cand_index(st)
         for m in self.account_re.finditer(text):
             e = m.start()
-            if e == 0 or st["blocked"][e - 1] or any(c.end == e and c.label == "ORG" for c in cands):
+            if e == 0 or st["blocked"][e - 1] or any(c.label == "ORG" for c in index.ending(e)):
                 continue
             s = e
             while s > 0 and e - s < self.account_name_max + 4 and lex.is_name_char(text[s - 1]) and not st["blocked"][s - 1]:

@@ -13,13 +13,17 @@ as exact spans with their errors by family, `officials` the officials,
 `bodies` the repaired bodies (and, without gold text, the corpus's); `devset`
 is the command that runs it all, `devreport` its tables.
 
+MSRA (the test split of the corpus the person model is trained on): `msra`
+runs the NER on it and adds its figures under "msra".
+
 `summary` ends `make eval`: the dev set's figures added to the summary, and the SUMMARY.
 
 Besides the printed tables, `run_eval(..., summary=FILE)` adds the figures to
 a JSON file (`make eval` writes .cache/eval/summary.json) keyed by
 evaluation set: `{"corpus": {...}, "samples": {...}}`, and later more sets
 (`python -m pipeline.tools.evaluation.summary --devset …` adds the dev set's
-figures under "devset", as devset.py documents them, and prints the SUMMARY). The
+figures under "devset", as devset.py documents them, and prints the SUMMARY;
+`python -m pipeline.tools.evaluation.msra --summary …` adds "msra"). The
 figures of README.md and docs/ are generated from it (`make docs`,
 pipeline/tools/docs.py). The figures of one set (`summarize`):
 

@@ -8,6 +8,7 @@ and a compact SUMMARY of every set printed from it.
 
 The dev set's key: "devset" = its results.json, as devset.py documents it:
 {"articles": …, "layouts": {"markdown"|"bare"|"columns"|"mixed": …}, "bodies": {…}, …}.
+"msra": the MSRA test split's figures, written by msra.py's --summary.
 `bodies` of a corpus set counts the line breaks left inside a sentence by
 `bodies.corpus_breaks` (no gold body text is needed; see bodies.py).
 """
@@ -33,7 +34,7 @@ def _structure_f1(st: dict) -> float:
 def render(results: dict) -> list[str]:
     lines = ["== SUMMARY"]
     for name, r in results.items():
-        if name == "devset":
+        if name in ("devset", "msra"):
             continue
         st, m = r["structure"], r.get("mentions", {})
         line = (f"{name}: structure (lowest F1 of articles, bylines, fields, masthead) {_structure_f1(st):.3f}; "
@@ -46,6 +47,11 @@ def render(results: dict) -> list[str]:
         lines.append(line)
     if "devset" in results:
         lines += summary_lines(results["devset"])
+    if "msra" in results:
+        per = results["msra"]["labels"]["PER"]
+        lines.append(f"MSRA test: persons recall {per['recall']:.3f} (precision {per['precision']:.3f}); "
+                     f"LOC recall {results['msra']['labels']['LOC']['recall']:.3f}, "
+                     f"ORG {results['msra']['labels']['ORG']['recall']:.3f} (a trend only)")
     return lines
 
 
