@@ -62,7 +62,7 @@ $(MSRA): | $(STAMP)
 $(GAZ)/places.meta.json: $(JIONLP) $(JIEBA) $(CPCA) pipeline/gazetteer.py
 	$(PY) -m pipeline.gazetteer $(WHEELS) $(GAZ)
 
-$(MODEL)/meta.json: $(GAZ)/places.meta.json $(wildcard rules/ner/*) $(wildcard pipeline/ner/*.py) pipeline/gazetteer.py | $(STAMP)
+$(MODEL)/meta.json: $(GAZ)/places.meta.json $(wildcard rules/ner/*) $(wildcard pipeline/ner/*.py) $(wildcard pipeline/ner/*/*.py) pipeline/gazetteer.py | $(STAMP)
 	$(PY) -m pipeline model $(MODEL)
 
 # Retrains the person model of zz_persons (rules/ner/persons.crfsuite, committed;

@@ -85,11 +85,12 @@ def _zip_bytes(name: str, data: str) -> bytes:
     return buf.getvalue()
 
 
-def make_fake_wheel(path: Path) -> Path:
+def make_fake_wheel(path: Path, china: str = CHINA, word_freqs: dict | None = None, jieba_dict: str = JIEBA_DICT) -> Path:
+    """The fake jionlp wheel and jieba sdist; other test modules pass larger lists."""
     wheel = path / "jionlp-0.0.0-py3-none-any.whl"
-    words = "\n".join(json.dumps([w, f], ensure_ascii=False) for w, f in WORDS.items())
+    words = "\n".join(json.dumps([w, f], ensure_ascii=False) for w, f in (word_freqs or WORDS).items())
     with zipfile.ZipFile(wheel, "w") as whl:
-        whl.writestr(gz.CHINA_MEMBER, _zip_bytes("china_location.txt", CHINA))
+        whl.writestr(gz.CHINA_MEMBER, _zip_bytes("china_location.txt", china))
         whl.writestr(gz.WORLD_MEMBER, WORLD)
         whl.writestr(gz.WORDS_MEMBER, _zip_bytes("word_distribution.json", words))
         whl.writestr(gz.IDIOM_MEMBER, _zip_bytes("chinese_idiom.txt", IDIOMS))
@@ -98,7 +99,7 @@ def make_fake_wheel(path: Path) -> Path:
     import tarfile
 
     with tarfile.open(sdist, "w:gz") as tar:
-        data = JIEBA_DICT.encode("utf-8")
+        data = jieba_dict.encode("utf-8")
         info = tarfile.TarInfo("jieba-0.0.0/jieba/dict.txt")
         info.size = len(data)
         tar.addfile(info, io.BytesIO(data))

@@ -8,7 +8,8 @@ also declares them as ``spacy_factories`` entry points).
 
 Components, in order, one module each (each one a ``@Language.factory`` with
 its own config and ``to_disk``/``from_disk``): ``lexicon.py``, ``places.py``,
-``orgs.py``, ``people.py``, ``persons.py``, ``consistency.py``; ``common.py`` and ``edges.py``
+``orgs/`` (a package: the head grammar, the other patterns, tests on names),
+``people.py``, ``persons.py``, ``consistency.py``; ``common.py`` and ``edges.py``
 hold what they share, ``build.py`` builds and opens the model,
 ``mentions.py`` turns article bodies into :class:`pipeline.records.Mention`.
 

@@ -41,6 +41,8 @@ class Consistency(JsonState):
     def _setup(self) -> None:
         a = self.data["alias"]
         self.legal_suffixes = longest_first(a["legal_suffixes"])
+        self.association_heads = longest_first(a["association_heads"])
+        self.association_short_min = int(a["association_short_min"])
         self.trade_words = longest_first(a["trade_words"])
         self.list_tails = longest_first(a["place_list_tails"])
         self.list_tail_res = [re.compile(re.escape(t)) for t in self.list_tails]
@@ -176,6 +178,8 @@ class Consistency(JsonState):
                             ok = False  # 某某法治思想: the name of a doctrine
                     else:
                         ok = not (i > 0 and lex.is_name_char(text[i - 1]) and text[i - 1] not in "市省区县")
+                        if not ok and label == "ORG":
+                            ok = self._after_a_word(text, st, i, j, lex)  # 拥有某车首席专家
                     tmp = Cand(i, j, label, prio, src)
                     if ok and not in_chain(tmp):
                         for c in inside if replace else ():
@@ -228,6 +232,21 @@ class Consistency(JsonState):
         st["trained_names"] = {text[c.start : c.end] for c in added}
         return self.consistency(text, st, chosen + added, lex, in_chain, only_names=st["trained_names"])
 
+    def _after_a_word(self, text: str, st: dict, i: int, j: int, lex) -> bool:
+        """Does text[i:j] stand between word edges right after a verb,
+        preposition or conjunction (拥有, 暨), not inside a longer name?"""
+        edges = st["edges"]
+        if not (edges[i] and edges[j]):
+            return False
+        seg = lex.segmenter
+        before = seg.cut(text[max(0, i - 4) : i])
+        if not before:
+            return False
+        a, b = before[-1]
+        word = text[max(0, i - 4) + a : max(0, i - 4) + b]
+        orgs: Orgs = self.nlp.get_pipe("zz_orgs")
+        return seg.tag(word) in orgs.lead_tags or (len(word) > 1 and seg.tag(word) in ("vn", "uj", "ul"))
+
     def aliases(self, text: str, chosen: list[Cand]) -> dict[str, str]:
         """Short forms of organizations named in full in the article.
 
@@ -235,28 +254,39 @@ class Consistency(JsonState):
         the tail of a nested organization (某某局某某科 -> 某某科).
         """
         places: Places = self.nlp.get_pipe("zz_places")
+        orgs: Orgs = self.nlp.get_pipe("zz_orgs")
         out: dict[str, str] = {}
+
+        def without_places(s: str) -> str:
+            changed = True
+            while changed and s:
+                changed = False
+                for L in range(min(len(s), 6), 1, -1):
+                    if places.lookup(s[:L]) == "strong":
+                        s = s[L:]
+                        changed = True
+                        break
+            return s
+
         for c in chosen:
             if c.label != "ORG":
                 continue
             name = text[c.start : c.end]
             core = name
+            trade = None
             for suf in self.legal_suffixes:
                 if core.endswith(suf):
                     core = core[: -len(suf)]
                     break
             else:
-                core = None
+                # a trade name + industry (衡阳某某农业科技): 某某, and 衡阳某某
+                trade = next((w for w in orgs.trade_heads if name.endswith(w) and c.src == "head"), None)
+                core = name[: -len(trade)] if trade else None
             if core:
-                # strip leading places
-                changed = True
-                while changed and core:
-                    changed = False
-                    for L in range(min(len(core), 6), 1, -1):
-                        if places.lookup(core[:L]) == "strong":
-                            core = core[L:]
-                            changed = True
-                            break
+                placed = core
+                core = without_places(core)
+                if trade and core != placed and 3 <= len(core) <= 8:
+                    out[placed] = "ORG"
                 while core:
                     for w in self.trade_words:
                         if core.endswith(w) and len(core) - len(w) >= 2:
@@ -273,9 +303,14 @@ class Consistency(JsonState):
                         if places.lookup(rest[:P]) == "strong" and len(name) > L + P + 2:
                             out.setdefault(name[:L], "ORG")
                             break
+            # an association's own name: 某某市东南公益协会 -> 东南公益
+            assoc = next((w for w in self.association_heads if name.endswith(w)), None)
+            if assoc:
+                short = without_places(name[: -len(assoc)])
+                if len(short) >= self.association_short_min and not orgs.is_generic(short):
+                    out.setdefault(short, "ORG")
             # tail of a nested organization
-            orgs: Orgs = self.nlp.get_pipe("zz_orgs")
-            for m in orgs.head_re.finditer(name):
+            for m in orgs.body_head_re.finditer(name):
                 if m.end() < len(name) - 2:
                     tail = name[m.end() :]
                     if len(tail) >= 4 and not any(tail.startswith(p) for p in orgs.admin_prefixes):
