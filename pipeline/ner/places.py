@@ -326,6 +326,9 @@ class Places(JsonState):
                 continue
             if self.count_stem.search(text, start, p) or any(text.startswith(w, start) for w in self.description_words):
                 continue  # 二类小区, 第一届广场; 示范村, 老旧小区: a kind of place, no name
+            if (suffix in self.admin_suffixes and people.post_re.match(text, q) is not None
+                    and self.lookup(text[start:q]) is None and self._ends_with_adjective(text, start, p, lex)):
+                continue  # 选优配强村书记, 优秀村书记: a kind of village's post, no village
             if lex.inside_word(st, start, start) and not any(
                     c.label in ("PLACE", "ORG") and not c.weak for c in index.ending(start)):
                 continue  # the name would begin inside a word (村民和乡友: no 民和乡; but 长冈乡长冈村)
@@ -352,8 +355,9 @@ class Places(JsonState):
                 stem in lex.function_words or lex.freq(stem) >= 50000
             ):
                 continue
-            if suffix in self.area_words and self.lookup(stem) == "strong":
-                continue  # 荷塘、芦淞片区: the places, not a 片区
+            if suffix in self.area_words and (self.lookup(stem) == "strong" or any(
+                    c.start == start and c.end == p and c.label == "PLACE" and not c.weak for c in cands)):
+                continue  # 荷塘、芦淞片区, 某某屯公路: the place, then a word for part of it
             if suffix in ("区", "县") and stem[-1] in CN_NUMERALS:
                 continue  # 两区, 三县
             if len(stem) == 1 and (lex.freq(text[start:q]) >= 20000 or stem in lex.function_chars) and self.lookup(text[start:q]) is None:
@@ -370,6 +374,11 @@ class Places(JsonState):
                 prev.prio = 2
             # a residence word (某某村民) names the place before it, itself outside
             cands.append(Cand(start, p if mode == "before" else q, "PLACE", 2, "suffix"))
+
+    @staticmethod
+    def _ends_with_adjective(text: str, start: int, p: int, lex: Lexicon) -> bool:
+        words = lex.segmenter.cut(text[start:p])
+        return bool(words) and lex.segmenter.tag(text[start + words[-1][0] : start + words[-1][1]]) == "a"
 
     def _admin_unit(self, name: str) -> bool:
         """A name of an administrative unit (某某镇, 某某街道, 某某区)."""
